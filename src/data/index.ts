@@ -1,0 +1,3 @@
+export * from './training-data.js';
+export * from './bundle.js';
+export * from './snapshot-builder.js';

@@ -1,0 +1,75 @@
+import type { FeedbackEvent, Item, JsonObject, Page, User } from '../core/index.js';
+
+export interface ListOptions {
+  limit: number;
+  /** Opaque cursor from a previous page's `next`; absent for the first page. */
+  cursor?: string | null | undefined;
+}
+
+/** Fields a PATCH may change. `attributes` is merged shallowly; a null value deletes a key. */
+export interface UserPatch {
+  attributes?: { [key: string]: JsonObject[string] | null };
+}
+
+export type ItemPatch = Partial<Omit<Item, 'id' | 'numeric'>> & {
+  numeric?: Record<string, number | null>;
+};
+
+export interface InsertEventsOptions {
+  /** Create bare users/items for ids that do not exist yet (otherwise the caller checked). */
+  createMissing: boolean;
+  now: number;
+}
+
+export interface EventQuery {
+  limit: number;
+  /** Only events strictly before this time (ms), for paging backwards. */
+  before?: number | undefined;
+}
+
+export interface StoreCounts {
+  users: number;
+  items: number;
+  events: number;
+}
+
+/**
+ * Users, items and applied feedback. Narrow, async and batch-first so that embedded and
+ * networked backends fit the same shape. Every adapter passes the contract suite in
+ * src/ports/testing/data-store.contract.ts.
+ */
+export interface DataStore {
+  upsertUsers(users: User[]): Promise<void>;
+  getUser(id: string): Promise<User | null>;
+  listUsers(opts: ListOptions): Promise<Page<User>>;
+  patchUser(id: string, patch: UserPatch): Promise<User | null>;
+  /** Deletes the user and every event of theirs; false if there was no such user. */
+  deleteUser(id: string): Promise<boolean>;
+  /** Of these ids, those that are not stored. */
+  missingUsers(ids: string[]): Promise<string[]>;
+
+  upsertItems(items: Item[]): Promise<void>;
+  getItem(id: string): Promise<Item | null>;
+  getItems(ids: string[]): Promise<Item[]>;
+  listItems(opts: ListOptions): Promise<Page<Item>>;
+  patchItem(id: string, patch: ItemPatch): Promise<Item | null>;
+  /** Deletes the item and every event on it; false if there was no such item. */
+  deleteItem(id: string): Promise<boolean>;
+  missingItems(ids: string[]): Promise<string[]>;
+  /** Newest visible items first (by createdAt, then id). */
+  latestItems(opts: { limit: number; category?: string | undefined }): Promise<Item[]>;
+  /** Every item, in batches, for catalogue loading and content training. */
+  scanItems(batchSize: number): AsyncIterable<Item[]>;
+
+  /** Stores events, ignoring any whose id is already stored. Returns how many were new. */
+  insertEvents(events: FeedbackEvent[], opts: InsertEventsOptions): Promise<{ inserted: number }>;
+  /** A user's events, newest first. */
+  userEvents(user: string, q: EventQuery): Promise<FeedbackEvent[]>;
+  /** An item's events, newest first. */
+  itemEvents(item: string, q: EventQuery): Promise<FeedbackEvent[]>;
+  /** Every event, in batches, in no particular order (training snapshots). */
+  scanEvents(batchSize: number): AsyncIterable<FeedbackEvent[]>;
+
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export type * from './data-store.js';
+export type * from './event-log.js';
+export type * from './model-store.js';
