@@ -1,0 +1,3 @@
+export * from './metrics.js';
+export * from './protocol.js';
+export * from './report.js';
