@@ -39,7 +39,7 @@ export interface ModelStore {
   get(name: string, version: number): Promise<StoredModel | null>;
   /** Highest version of name, 0 if none: a cheap poll for servers watching for new models. */
   latestVersion(name: string): Promise<number>;
-  /** Metadata only, newest first; all names when name is absent. */
+  /** Metadata only, most recently saved first; all names when name is absent. */
   list(name?: string): Promise<ModelMeta[]>;
   close(): Promise<void>;
 }

@@ -1,0 +1,5 @@
+export { createMemoryStores } from './create-memory-stores.js';
+export { MemoryDataStore } from './memory-data-store.js';
+export { MemoryEventLog } from './memory-event-log.js';
+export { MemoryModelStore } from './memory-model-store.js';
+export type { StoreBundle } from '../shared/index.js';

@@ -1,0 +1,128 @@
+import type Database from 'better-sqlite3';
+import { MagpieError } from '../../core/index.js';
+
+/**
+ * One step of the schema's history. Steps are never edited once released: a later version
+ * changes the schema by appending a step, and PRAGMA user_version records the last step applied.
+ * A step that needs foreign keys off (table rebuilds) must say so; the runner keeps them on.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, items with categories, events, event log with consumer offsets, models',
+    up(db) {
+      db.exec(`
+        CREATE TABLE users (
+          id TEXT PRIMARY KEY NOT NULL,
+          attributes TEXT NOT NULL,          -- JSON object
+          created_at INTEGER NOT NULL        -- ms since epoch
+        );
+
+        CREATE TABLE items (
+          id TEXT PRIMARY KEY NOT NULL,
+          kind TEXT NOT NULL,
+          title TEXT NOT NULL,
+          text TEXT NOT NULL,
+          categories TEXT NOT NULL,          -- JSON array, mirrored in item_categories
+          tags TEXT NOT NULL,                -- JSON array
+          numeric TEXT NOT NULL,             -- JSON object of numbers
+          embedding BLOB,                    -- little-endian float32, NULL when absent
+          created_at INTEGER NOT NULL,
+          hidden INTEGER NOT NULL            -- 0 or 1
+        );
+        -- latestItems without a category: newest visible first, straight off this index.
+        CREATE INDEX items_visible_newest ON items (created_at DESC, id) WHERE hidden = 0;
+
+        -- latestItems by category: created_at is copied here so the index gives the order.
+        CREATE TABLE item_categories (
+          item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+          category TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (item_id, category)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_categories_newest ON item_categories (category, created_at DESC, item_id);
+
+        -- Foreign keys make deletes cascade and refuse events for unknown users or items.
+        CREATE TABLE events (
+          id TEXT PRIMARY KEY NOT NULL,      -- idempotency key
+          user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+          item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+          type TEXT NOT NULL,
+          value REAL,
+          ts INTEGER NOT NULL,
+          context TEXT                       -- JSON object or NULL
+        );
+        -- Histories newest first read backwards along these indexes (ties on ts are sorted by
+        -- id per query). Leaving id out of the keys keeps them small: measured ~15% faster
+        -- inserts than (user_id, ts, id), and index upkeep is most of an insert's cost.
+        CREATE INDEX events_by_user ON events (user_id, ts);
+        CREATE INDEX events_by_item ON events (item_id, ts);
+
+        -- AUTOINCREMENT: a seq is never reused, even after the newest records were deleted.
+        CREATE TABLE event_log (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          payload TEXT NOT NULL,             -- the FeedbackEvent as JSON
+          appended_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE log_offsets (
+          consumer TEXT PRIMARY KEY NOT NULL,
+          seq INTEGER NOT NULL
+        );
+
+        -- saved_seq orders list() by save time; blob is last so list() never reads it.
+        CREATE TABLE models (
+          saved_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          meta TEXT NOT NULL,                -- ModelMeta as JSON
+          blob BLOB NOT NULL,
+          UNIQUE (name, version)
+        );
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Brings the schema to SCHEMA_VERSION. Each step runs in its own IMMEDIATE transaction that
+ * re-reads user_version first, so two processes opening one new file migrate it exactly once.
+ * A read-only connection cannot migrate and refuses an outdated file instead.
+ */
+export function migrate(db: Database.Database, readonly: boolean): void {
+  const found = schemaVersionOf(db);
+  if (found > SCHEMA_VERSION) {
+    throw new MagpieError(
+      'STORAGE_FAILED',
+      `database schema version ${found} is newer than this Magpie understands (${SCHEMA_VERSION}); upgrade Magpie`,
+      { found, supported: SCHEMA_VERSION },
+    );
+  }
+  if (found === SCHEMA_VERSION) return;
+  if (readonly) {
+    throw new MagpieError(
+      'STORAGE_FAILED',
+      `database schema version ${found} needs migrating to ${SCHEMA_VERSION}; open it read-write once first`,
+      { found, supported: SCHEMA_VERSION },
+    );
+  }
+  for (const step of MIGRATIONS) {
+    db.transaction(() => {
+      if (schemaVersionOf(db) >= step.version) return;
+      step.up(db);
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+  }
+}
+
+export function schemaVersionOf(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,44 @@
+import { systemClock } from '../../core/index.js';
+import type { Clock } from '../../core/index.js';
+import type { StoreBundle } from '../shared/index.js';
+import { SharedConnection, openDatabase } from './connection.js';
+import type { SqliteOpenOptions } from './connection.js';
+import { translateSqliteError } from './sqlite-errors.js';
+import { SqliteDataStore } from './sqlite-data-store.js';
+import { SqliteEventLog } from './sqlite-event-log.js';
+import { SqliteModelStore } from './sqlite-model-store.js';
+
+export interface SqliteStoresOptions extends SqliteOpenOptions {
+  /** Stamps event log records (appended_at); the system clock unless a test supplies one. */
+  clock?: Clock | undefined;
+}
+
+/**
+ * The embedded default: users, items, events, the event log and models in one SQLite file,
+ * behind one connection (':memory:' gives a private in-memory database, for tests). The
+ * connection closes once all three stores are closed, or at once through the bundle's close().
+ * Throws STORAGE_FAILED when the file cannot be opened or its schema cannot be brought up to date.
+ */
+export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): StoreBundle {
+  const connection = new SharedConnection(openDatabase(path, opts));
+  let data: SqliteDataStore;
+  let log: SqliteEventLog;
+  let models: SqliteModelStore;
+  try {
+    // Preparing the statements is where a damaged or foreign schema shows up.
+    data = new SqliteDataStore(connection.lease('data store'));
+    log = new SqliteEventLog(connection.lease('event log'), opts.clock ?? systemClock);
+    models = new SqliteModelStore(connection.lease('model store'));
+  } catch (err) {
+    connection.db.close();
+    throw translateSqliteError(`open ${path}`, err);
+  }
+  return {
+    data,
+    log,
+    models,
+    async close() {
+      await Promise.all([data.close(), log.close(), models.close()]);
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract } from '../../ports/testing/index.js';
+import { openSqliteStores } from './index.js';
+
+// ':memory:' gives each test its own private database with the same schema, pragmas and
+// statements as a file; file-specific behaviour is covered in sqlite-file.test.ts.
+describeDataStoreContract('sqlite', async () => {
+  const stores = openSqliteStores(':memory:');
+  return { store: stores.data, close: () => stores.close() };
+});
+
+describeEventLogContract('sqlite', async () => {
+  const stores = openSqliteStores(':memory:');
+  return { store: stores.log, close: () => stores.close() };
+});
+
+describeModelStoreContract('sqlite', async () => {
+  const stores = openSqliteStores(':memory:');
+  return { store: stores.models, close: () => stores.close() };
+});

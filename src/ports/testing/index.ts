@@ -1,0 +1,5 @@
+// Contract suites: every adapter of a port runs the same suite (vitest), so backends cannot drift.
+export { describeDataStoreContract } from './data-store.contract.js';
+export { describeEventLogContract } from './event-log.contract.js';
+export { describeModelStoreContract } from './model-store.contract.js';
+export type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';

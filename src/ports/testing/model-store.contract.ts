@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ModelStore, NewModel } from '../model-store.js';
+import { expectMagpieError, suiteTitle } from './fixtures.js';
+import type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';
+
+function newModel(name: string, overrides: Partial<NewModel> = {}): NewModel {
+  return {
+    name,
+    algorithm: 'ials',
+    params: { factors: 64, regularization: 0.01, nested: { on: true, list: [1, 'a', null] } },
+    metrics: { 'ndcg@20': 0.123, 'recall@20': 0.2 },
+    trainedAt: 1_700_000_000_000,
+    trainingSeconds: 12.5,
+    data: { users: 10, items: 20, interactions: 30, events: 40, from: null, to: 1_700_000_000_000 },
+    ...overrides,
+  };
+}
+
+function bytes(...values: number[]): Uint8Array {
+  return Uint8Array.from(values);
+}
+
+/** The behaviour every ModelStore adapter must have (see src/ports/model-store.ts). */
+export function describeModelStoreContract(
+  adapter: string,
+  open: OpenStore<ModelStore>,
+  options?: ContractOptions,
+): void {
+  const register = options?.skipReason === undefined ? describe : describe.skip;
+  register(suiteTitle('ModelStore', adapter, options), () => {
+    let opened: OpenedStore<ModelStore> | undefined;
+    const models = (): ModelStore => {
+      if (opened === undefined) throw new Error('the model store was not opened');
+      return opened.store;
+    };
+    beforeEach(async () => {
+      opened = await open();
+    });
+    afterEach(async () => {
+      await opened?.close();
+      opened = undefined;
+    });
+
+    it('an empty store has no models', async () => {
+      expect(await models().latest('main')).toBeNull();
+      expect(await models().get('main', 1)).toBeNull();
+      expect(await models().latestVersion('main')).toBe(0);
+      expect(await models().list()).toEqual([]);
+      expect(await models().list('main')).toEqual([]);
+    });
+
+    it('save assigns versions 1, 2, 3… per name and reports the blob size', async () => {
+      const first = await models().save(newModel('main'), bytes(1, 2, 3));
+      expect(first).toEqual({ ...newModel('main'), version: 1, bytes: 3 });
+      expect((await models().save(newModel('main'), bytes(4))).version).toBe(2);
+      expect((await models().save(newModel('popular'), bytes())).version).toBe(1);
+      expect((await models().save(newModel('main'), bytes(5, 6))).version).toBe(3);
+      expect(await models().latestVersion('main')).toBe(3);
+      expect(await models().latestVersion('popular')).toBe(1);
+    });
+
+    it('latest and get return metadata and the exact bytes', async () => {
+      const blob1 = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256);
+      const blob2 = bytes(9, 8, 7);
+      await models().save(newModel('main', { algorithm: 'ease' }), blob1);
+      await models().save(newModel('main', { algorithm: 'bpr' }), blob2);
+      const latest = await models().latest('main');
+      expect(latest?.meta).toEqual({ ...newModel('main', { algorithm: 'bpr' }), version: 2, bytes: 3 });
+      expect(Array.from(latest?.blob ?? [])).toEqual([9, 8, 7]);
+      const v1 = await models().get('main', 1);
+      expect(v1?.meta.algorithm).toBe('ease');
+      expect(v1?.meta.bytes).toBe(300_000);
+      expect(v1?.blob).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(v1?.blob ?? []).equals(Buffer.from(blob1))).toBe(true);
+      expect(await models().get('main', 3)).toBeNull();
+      expect(await models().get('other', 1)).toBeNull();
+    });
+
+    it('an empty blob is a valid model', async () => {
+      await models().save(newModel('empty'), bytes());
+      const stored = await models().latest('empty');
+      expect(stored?.meta.bytes).toBe(0);
+      expect(stored?.blob.byteLength).toBe(0);
+    });
+
+    it('stored models do not change when the caller later mutates its blob or meta', async () => {
+      const blob = bytes(1, 2, 3);
+      const meta = newModel('main');
+      await models().save(meta, blob);
+      blob[0] = 99;
+      meta.metrics['ndcg@20'] = 0;
+      const stored = await models().latest('main');
+      expect(Array.from(stored?.blob ?? [])).toEqual([1, 2, 3]);
+      expect(stored?.meta.metrics['ndcg@20']).toBe(0.123);
+    });
+
+    it('list returns metadata newest first, for one name or all', async () => {
+      await models().save(newModel('main'), bytes(1));
+      await models().save(newModel('popular'), bytes(2));
+      await models().save(newModel('main'), bytes(3));
+      await models().save(newModel('similar'), bytes(4));
+      const all = await models().list();
+      expect(all.map((m) => `${m.name}@${m.version}`)).toEqual(['similar@1', 'main@2', 'popular@1', 'main@1']);
+      const main = await models().list('main');
+      expect(main.map((m) => m.version)).toEqual([2, 1]);
+      expect(main[0]).toEqual({ ...newModel('main'), version: 2, bytes: 1 });
+      expect(await models().list('nothing')).toEqual([]);
+    });
+
+    it('concurrent saves of one name get distinct, consecutive versions', async () => {
+      const saved = await Promise.all(Array.from({ length: 6 }, (_, i) => models().save(newModel('main'), bytes(i))));
+      expect(saved.map((m) => m.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+      for (const meta of saved) {
+        const stored = await models().get('main', meta.version);
+        expect(stored?.meta).toEqual(meta);
+      }
+    });
+
+    it('close is idempotent, and a closed store refuses work with STORAGE_FAILED', async () => {
+      await models().close();
+      await models().close();
+      await expectMagpieError(models().latestVersion('main'), 'STORAGE_FAILED');
+    });
+  });
+}
