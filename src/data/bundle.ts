@@ -86,9 +86,13 @@ export function decodeBundle(bytes: Uint8Array): DecodedBundle {
   } catch (err) {
     throw new MagpieError('CORRUPT_MODEL', 'model bundle header is not valid JSON', undefined, { cause: err });
   }
+  if (!isHeader(header)) throw new MagpieError('CORRUPT_MODEL', 'model bundle header has an unexpected shape');
   const dataStart = align8(12 + headerLength);
   // Copy into a fresh, aligned buffer so typed-array views are valid whatever the input offset.
-  const data = bytes.slice(dataStart);
+  // Not bytes.slice(): on a Node Buffer (fs, drivers) slice() is a view, not a copy, and keeps
+  // the input's possibly unaligned byteOffset.
+  const data = new Uint8Array(Math.max(bytes.byteLength - dataStart, 0));
+  data.set(bytes.subarray(dataStart));
   const arrays: Record<string, TypedArray> = {};
   for (const e of header.arrays) {
     const Ctor = CTORS[e.dtype];
@@ -97,6 +101,25 @@ export function decodeBundle(bytes: Uint8Array): DecodedBundle {
     arrays[e.name] = new Ctor(data.buffer, data.byteOffset + e.offset, e.length);
   }
   return { meta: header.meta, arrays };
+}
+
+/** A parsed header whose array entries can be viewed safely (8-aligned, non-negative, known dtype). */
+function isHeader(h: unknown): h is Header {
+  if (typeof h !== 'object' || h === null || !Array.isArray((h as { arrays?: unknown }).arrays)) return false;
+  return (h as { arrays: unknown[] }).arrays.every((e) => {
+    if (typeof e !== 'object' || e === null) return false;
+    const { name, dtype, offset, length } = e as Record<string, unknown>;
+    return (
+      typeof name === 'string' &&
+      typeof dtype === 'string' &&
+      Object.hasOwn(CTORS, dtype) &&
+      Number.isSafeInteger(offset) &&
+      (offset as number) >= 0 &&
+      (offset as number) % 8 === 0 &&
+      Number.isSafeInteger(length) &&
+      (length as number) >= 0
+    );
+  });
 }
 
 /** Fetches a named array of the expected type from a decoded bundle, or throws CORRUPT_MODEL. */

@@ -23,7 +23,8 @@ export function csrFromTriples(
   for (let k = 0; k < n; k++) {
     const row = r[k]!;
     const col = c[k]!;
-    if (row < 0 || row >= rows || col < 0 || col >= cols) {
+    // Non-integers (and NaN) are out of range too: a typed-array write at index 1.5 is a silent no-op.
+    if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || row >= rows || col < 0 || col >= cols) {
       throw new RangeError(`cell (${row}, ${col}) outside a ${rows}×${cols} matrix`);
     }
     counts[row + 1]!++;
