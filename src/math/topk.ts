@@ -10,15 +10,18 @@ export interface ScoredList {
  * A size-k min-heap: O(n log k).
  */
 export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) => boolean): ScoredList {
-  const heapIdx = new Int32Array(Math.max(k, 0));
-  const heapVal = new Float64Array(Math.max(k, 0));
+  if (k <= 0) return { indices: new Int32Array(0), scores: new Float32Array(0) };
+  const heapIdx = new Int32Array(k);
+  const heapVal = new Float64Array(k);
   let size = 0;
   const n = scores.length;
-  if (k <= 0) return { indices: new Int32Array(0), scores: new Float32Array(0) };
+  // The heap's worst entry, cached: most items lose to it, and this check is the whole hot loop.
+  let worstVal = -Infinity;
+  let worstIdx = -1;
   for (let i = 0; i < n; i++) {
     const s = scores[i]!;
-    if (!(s > -Infinity) || s === Infinity || s !== s) continue;
-    if (size === k && !better(s, i, heapVal[0]!, heapIdx[0]!)) continue;
+    if (size === k && (s < worstVal || (s === worstVal && i > worstIdx))) continue;
+    if (!(s > -Infinity) || s === Infinity) continue; // NaN and ±Infinity are not scores
     if (skip && skip(i)) continue;
     if (size < k) {
       heapVal[size] = s;
@@ -28,6 +31,10 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) =>
       heapVal[0] = s;
       heapIdx[0] = i;
       siftDown(heapVal, heapIdx, 0, size);
+    }
+    if (size === k) {
+      worstVal = heapVal[0]!;
+      worstIdx = heapIdx[0]!;
     }
   }
   // Pop worst-first into the output from the end.
