@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+export const ialsParamsSchema = z.strictObject({
+  factors: z.int().min(1).max(1024).default(64).describe('Latent dimensions of user and item vectors.'),
+  epochs: z.int().min(0).default(15).describe('Alternating passes (each solves all users, then all items).'),
+  regularization: z
+    .number()
+    .nonnegative()
+    .default(0.01)
+    .describe('λ: L2 penalty on a vector, scaled per row by (observations + α0·others)^ν.'),
+  unobservedWeight: z
+    .number()
+    .nonnegative()
+    .default(0.01)
+    .describe('α0: weight of the all-pairs term that pulls every user–item score towards 0 (Rendle et al. 2021).'),
+  regularizationExponent: z
+    .number()
+    .min(0)
+    .max(2)
+    .default(1)
+    .describe('ν: 0 = plain λ; 1 = λ grows with a row\'s observed + α0-weighted unobserved mass (Rendle et al. 2021).'),
+  unobservedPopularityExponent: z
+    .number()
+    .min(0)
+    .max(2)
+    .default(0)
+    .describe('β: weight the unobserved term of item i by (1 + its users)^β, normalised to mean 1 (He et al. 2016, eALS); 0 = uniform.'),
+  alpha: z
+    .number()
+    .positive()
+    .default(1)
+    .describe('Confidence of an observed pair per unit of interaction strength (Hu et al.\'s α).'),
+  confidence: z
+    .enum(['linear', 'log'])
+    .default('linear')
+    .describe('Confidence of an observed pair: alpha·r (linear) or alpha·log2(1 + r) (log, for unbounded strengths such as dwell time). Both equal alpha at r = 1.'),
+  solver: z
+    .enum(['cg', 'cholesky'])
+    .default('cg')
+    .describe('cg: a few warm-started conjugate-gradient steps per row (Takács et al. 2011); cholesky: exact solve per row.'),
+  cgSteps: z.int().min(1).max(64).default(3).describe('Conjugate-gradient steps per row and half-epoch (solver cg).'),
+  initStd: z.number().nonnegative().default(0.1).describe('Initial factors are normal with this standard deviation / √factors.'),
+});
+
+export type IalsParams = z.infer<typeof ialsParamsSchema>;
+
+/** The weight of an observed pair's (ŷ − 1)² term for interaction strength r. */
+export function confidenceOf(r: number, params: Pick<IalsParams, 'alpha' | 'confidence'>): number {
+  return params.confidence === 'log' ? params.alpha * Math.log2(1 + r) : params.alpha * r;
+}
+
+/** λ·(observed + α0·others)^ν — Rendle et al. 2021's frequency-scaled regularisation. */
+export function rowRegularization(observed: number, others: number, params: IalsParams): number {
+  const nu = params.regularizationExponent;
+  const mass = observed + params.unobservedWeight * others;
+  return nu === 0 ? params.regularization : params.regularization * Math.pow(mass, nu);
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const itemKnnParamsSchema = z.strictObject({
+  similarity: z
+    .enum(['cosine', 'bm25'])
+    .default('bm25')
+    .describe(
+      'cosine: co-occurrence over the product of the two items\' norms (plus shrink). ' +
+        'bm25: co-occurrence of BM25-weighted interactions (items as documents, users as terms), ' +
+        'which discounts heavy users and popular items.',
+    ),
+  neighbors: z.int().min(1).default(200).describe('Neighbours kept per item (the k of kNN).'),
+  shrink: z
+    .number()
+    .nonnegative()
+    .default(50)
+    .describe('Cosine only: added to the denominator, pulling similarities backed by few co-occurrences towards 0.'),
+  bm25K1: z
+    .number()
+    .nonnegative()
+    .default(100)
+    .describe('BM25 only: saturation of interaction strength (large = linear in strength).'),
+  bm25B: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.1)
+    .describe('BM25 only: how strongly an item\'s weights are normalised by its popularity (0 = not at all).'),
+});
+
+export type ItemKnnParams = z.infer<typeof itemKnnParamsSchema>;

@@ -1,0 +1,23 @@
+import { MagpieError } from '../core/index.js';
+import { bpr } from './bpr/index.js';
+import { ials } from './ials/index.js';
+import { itemKnn } from './itemknn/index.js';
+import { popularity } from './popularity/index.js';
+import type { Algorithm } from './types.js';
+
+/**
+ * Every algorithm the engine can train, by name. Explicit on purpose: adding an algorithm is a
+ * one-line, reviewable change here, and nothing is discovered at run time.
+ */
+export const algorithms: readonly Algorithm[] = [popularity, itemKnn, ials, bpr];
+
+export function getAlgorithm(name: string): Algorithm {
+  const found = algorithms.find((a) => a.name === name);
+  if (!found) {
+    throw new MagpieError('UNKNOWN_ALGORITHM', `no algorithm is named "${name}"`, {
+      name,
+      known: algorithms.map((a) => a.name),
+    });
+  }
+  return found;
+}
