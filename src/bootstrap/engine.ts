@@ -1,0 +1,185 @@
+import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../core/index.js';
+import { loadConfig, parseConfig, type MagpieConfig, type MagpieConfigInput } from '../config/index.js';
+import type { TrainProgress } from '../algorithms/index.js';
+import {
+  CatalogCache,
+  IngestService,
+  LogApplier,
+  ModelCache,
+  RecommendService,
+  RecordsService,
+  makeSchemas,
+  type Schemas,
+  type TrainingSummary,
+} from '../services/index.js';
+import { buildServer, ServerMetrics, type EngineStatus } from '../server/index.js';
+import { TrainingScheduler, startPoller } from '../worker/index.js';
+import { openStores, parseStorageUrl, type Stores } from './stores.js';
+import { trainInProcess, trainInWorker } from './train-runner.js';
+import { seedDemoData, type DemoSeedResult } from './demo.js';
+
+export interface EngineOptions {
+  clock?: Clock;
+  /** Receives training progress (the CLI draws it). */
+  onTrainProgress?: (p: TrainProgress) => void;
+  /** Structured log lines from background work (training, model swaps). */
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+}
+
+/** The whole engine on one set of stores: ingest, storage, training, serving, HTTP. */
+export interface Engine {
+  readonly config: MagpieConfig;
+  readonly stores: Stores;
+  readonly schemas: Schemas;
+  readonly records: RecordsService;
+  readonly ingest: IngestService;
+  readonly recommend: RecommendService;
+  readonly models: ModelCache;
+  readonly catalog: CatalogCache;
+  readonly applier: LogApplier;
+  /** Loads the generated demo data set if the store is empty. */
+  seedDemo(onProgress?: (done: number, total: number) => void): Promise<DemoSeedResult>;
+  /** Trains every configured role now and puts the new models in service. */
+  train(): Promise<TrainingSummary>;
+  status(): Promise<EngineStatus>;
+  /** The HTTP API (built once); use .inject() in tests or listen(). */
+  server(): Promise<FastifyInstance>;
+  /** Starts HTTP plus the background loops (log apply, model refresh, scheduled training). */
+  listen(): Promise<{ url: string }>;
+  close(): Promise<void>;
+}
+
+const ROLE_POLL_MS_MIN = 200;
+
+/**
+ * The composition root: reads the config, opens the stores the storage URL names, and wires
+ * services, server and background loops. The only place that names concrete adapters.
+ */
+export async function createEngine(input: MagpieConfigInput | MagpieConfig = {}, opts: EngineOptions = {}): Promise<Engine> {
+  const config = parseConfig(input);
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? (() => undefined);
+  const target = parseStorageUrl(config.storage.url);
+  const stores = await openStores(target);
+
+  const catalog = new CatalogCache();
+  const applier = new LogApplier(stores.log, stores.data, {
+    consumer: 'store',
+    batchSize: 10_000,
+    clock,
+    onApplied: (events) => catalog.ensure(events.map((e) => e.item)),
+  });
+  const models = new ModelCache(stores.models, Object.keys(config.training.models), {
+    onSwap: (role, sm) => log('info', `model in service: ${role} v${sm.meta.version} (${sm.meta.algorithm})`),
+    onError: (role, err) => log('error', `cannot load model ${role}`, { err: String(err) }),
+  });
+  const schemas = makeSchemas(config.ingest);
+  const records = new RecordsService({ store: stores.data, catalog, clock });
+  const ingest = new IngestService({ config, store: stores.data, log: stores.log, applier, clock });
+  const recommend = new RecommendService({ config, store: stores.data, catalog, models });
+
+  // Recover: apply whatever a previous process appended but did not apply, then load state.
+  await applier.drain();
+  await catalog.load(stores.data);
+  await models.refresh();
+
+  const useWorker = config.training.inWorker && target.shareable;
+  const scheduler = new TrainingScheduler<TrainingSummary>({
+    intervalMs: config.training.intervalMinutes * 60_000,
+    run: () =>
+      useWorker
+        ? trainInWorker(config, clock.now(), opts.onTrainProgress)
+        : trainInProcess(config, stores, clock, opts.onTrainProgress),
+    onDone: async (summary) => {
+      await models.refresh();
+      log('info', `training finished in ${summary.seconds.toFixed(1)} s`);
+    },
+    onError: (err) => log('error', 'training failed', { err: String(err) }),
+  });
+
+  const metrics = new ServerMetrics({
+    models: () => models.all().map((sm) => ({ role: sm.meta.name, version: sm.meta.version, trainedAt: sm.meta.trainedAt })),
+    logLag: () => applier.lag(),
+  });
+
+  const status = async (): Promise<EngineStatus> => {
+    const s = scheduler.status();
+    return {
+      counts: await stores.data.counts(),
+      models: Object.fromEntries(
+        models.all().map((sm) => [
+          sm.meta.name,
+          {
+            version: sm.meta.version,
+            algorithm: sm.meta.algorithm,
+            trainedAt: sm.meta.trainedAt,
+            metrics: sm.meta.metrics,
+            trainingSeconds: sm.meta.trainingSeconds,
+          },
+        ]),
+      ),
+      training: { state: s.state, lastRunAt: s.lastRunAt, lastError: s.lastError },
+      logLag: await applier.lag(),
+    };
+  };
+
+  let app: FastifyInstance | null = null;
+  const stopLoops: (() => void)[] = [];
+  const server = async (): Promise<FastifyInstance> => {
+    app ??= await buildServer({
+      config,
+      schemas,
+      records,
+      ingest,
+      recommend,
+      metrics,
+      status,
+      listModels: (name) => stores.models.list(name),
+      train: () => scheduler.trigger(),
+    });
+    return app;
+  };
+
+  let closed = false;
+  return {
+    config,
+    stores,
+    schemas,
+    records,
+    ingest,
+    recommend,
+    models,
+    catalog,
+    applier,
+    seedDemo: (onProgress) =>
+      seedDemoData({ stores, records, ingest, clock, maxBatch: config.ingest.maxBatch }, onProgress),
+    train: () => scheduler.trigger(),
+    status,
+    server,
+    async listen() {
+      const fastify = await server();
+      const url = await fastify.listen({ host: config.server.host, port: config.server.port });
+      const pollMs = Math.max(ROLE_POLL_MS_MIN, config.serving.modelPollSeconds * 1000);
+      stopLoops.push(startPoller(pollMs, () => models.refresh(), (err) => log('error', 'model refresh failed', { err: String(err) })));
+      stopLoops.push(startPoller(1_000, () => applier.drain(), (err) => log('error', 'log apply failed', { err: String(err) })));
+      scheduler.start();
+      stopLoops.push(() => scheduler.stop());
+      return { url };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const stop of stopLoops) stop();
+      await app?.close();
+      await scheduler.idle();
+      await applier.drain().catch(() => undefined);
+      await stores.close();
+    },
+  };
+}
+
+/** createEngine from files and environment (magpie.config.json, MAGPIE_* variables) plus overrides. */
+export function createEngineFromEnv(overrides: MagpieConfigInput = {}, opts: EngineOptions = {}, file?: string): Promise<Engine> {
+  return createEngine(loadConfig({ file, overrides }), opts);
+}

@@ -1,0 +1,7 @@
+import { runCli } from '../cli/index.js';
+import { createEngineFromEnv } from './engine.js';
+
+/** The `magpie` executable. */
+export function main(argv: string[]): Promise<void> {
+  return runCli(argv, (overrides, opts, file) => createEngineFromEnv(overrides, opts, file));
+}

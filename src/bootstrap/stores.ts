@@ -1,0 +1,35 @@
+import { dirname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { MagpieError } from '../core/index.js';
+import { createMemoryStores } from '../adapters/memory/index.js';
+import { openSqliteStores, type StoreBundle } from '../adapters/sqlite/index.js';
+
+/** The data, log and model stores of one backend, opened together. */
+export type Stores = StoreBundle;
+
+export interface StorageTarget {
+  kind: 'sqlite' | 'memory';
+  /** For sqlite: an absolute file path, or ':memory:'. */
+  path: string | null;
+  /** Whether another thread or process can open the same stores (false for in-memory ones). */
+  shareable: boolean;
+}
+
+/** storage.url → which backend: sqlite:<path>, sqlite::memory:, memory:. */
+export function parseStorageUrl(url: string, cwd = process.cwd()): StorageTarget {
+  if (url === 'memory:' || url === 'memory') return { kind: 'memory', path: null, shareable: false };
+  if (url.startsWith('sqlite:')) {
+    const rest = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (rest === ':memory:') return { kind: 'sqlite', path: ':memory:', shareable: false };
+    if (rest.length === 0) throw new MagpieError('CONFIG_INVALID', 'storage.url sqlite: needs a file path, e.g. sqlite:./magpie.db');
+    return { kind: 'sqlite', path: resolve(cwd, rest), shareable: true };
+  }
+  throw new MagpieError('CONFIG_INVALID', `storage.url "${url}" is not supported; use sqlite:<path>, sqlite::memory: or memory:`);
+}
+
+export async function openStores(target: StorageTarget): Promise<Stores> {
+  if (target.kind === 'memory') return createMemoryStores();
+  const path = target.path ?? ':memory:';
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return openSqliteStores(path);
+}

@@ -1,0 +1,40 @@
+import type { MagpieConfig, MagpieConfigInput } from '../config/index.js';
+import type { TrainProgress } from '../algorithms/index.js';
+import type { IngestService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
+
+/** What the commands need of an engine; bootstrap's Engine provides it. */
+export interface CliEngine {
+  readonly config: MagpieConfig;
+  readonly schemas: Schemas;
+  readonly records: RecordsService;
+  readonly ingest: IngestService;
+  readonly models: { get(role: string): unknown };
+  seedDemo(onProgress?: (done: number, total: number) => void): Promise<{ seeded: boolean; users: number; items: number; events: number }>;
+  train(): Promise<TrainingSummary>;
+  listen(): Promise<{ url: string }>;
+  close(): Promise<void>;
+}
+
+export interface CliEngineOptions {
+  onTrainProgress?: (p: TrainProgress) => void;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+}
+
+export type EngineFactory = (
+  overrides: MagpieConfigInput,
+  opts: CliEngineOptions,
+  configFile: string | undefined,
+) => Promise<CliEngine>;
+
+/** The --config/--db/--storage options every engine command shares. */
+export interface StorageOptions {
+  config?: string;
+  db?: string;
+  storage?: string;
+}
+
+export function storageOverrides(o: StorageOptions): MagpieConfigInput {
+  if (o.storage) return { storage: { url: o.storage } };
+  if (o.db) return { storage: { url: `sqlite:${o.db}` } };
+  return {};
+}

@@ -1,0 +1,2 @@
+export * from './program.js';
+export type * from './engine-port.js';

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Every field has a default, so `{}` is a working engine:
+ * embedded SQLite in ./magpie.db, the HTTP API on :8080, iALS for personalised lists.
+ * docs/configuration.md documents each field; keep the two in step.
+ */
+
+const feedbackType = z
+  .strictObject({
+    role: z.enum(['positive', 'negative', 'seen']).describe('What the event means for training and filtering.'),
+    weight: z.number().min(0).default(1).describe('Interaction strength one event adds (positive role only).'),
+    minValue: z.number().optional().describe('Events with a value below this count as negative (e.g. low ratings).'),
+    scaleByValue: z.boolean().optional().describe("Multiply the weight by the event's value."),
+  })
+  .describe('One feedback type.');
+
+export const DEFAULT_FEEDBACK_TYPES = {
+  view: { role: 'seen', weight: 0 },
+  click: { role: 'positive', weight: 1 },
+  like: { role: 'positive', weight: 2 },
+  share: { role: 'positive', weight: 2 },
+  rating: { role: 'positive', weight: 1, minValue: 3 },
+  purchase: { role: 'positive', weight: 4 },
+  dislike: { role: 'negative', weight: 0 },
+} as const;
+
+const modelSpec = z.strictObject({
+  algorithm: z.string().describe('A registered algorithm name (magpie algorithms lists them).'),
+  params: z.record(z.string(), z.unknown()).default({}).describe("The algorithm's parameters; omitted ones take its defaults."),
+});
+
+type ModelSpecOut = z.infer<typeof modelSpec>;
+
+/** Roles the serving pipeline knows: main (personalised), similar, popular, trending. */
+export const DEFAULT_MODELS: Record<string, ModelSpecOut> = {
+  main: { algorithm: 'ials', params: {} },
+  similar: { algorithm: 'itemknn', params: {} },
+  popular: { algorithm: 'popularity', params: { halfLifeDays: 0 } },
+  trending: { algorithm: 'popularity', params: { halfLifeDays: 3 } },
+};
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      bodyLimitBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      url: z
+        .string()
+        .default('sqlite:./magpie.db')
+        .describe('sqlite:<path> (embedded, the default), sqlite::memory: or memory: (nothing kept on disk).'),
+    })
+    .prefault({}),
+  feedback: z
+    .strictObject({
+      // Fresh copies per parse: a caller editing its config must not edit the next one's defaults.
+      types: z.record(z.string().min(1).max(64), feedbackType).default(() => structuredClone({ ...DEFAULT_FEEDBACK_TYPES })),
+      createMissingUsers: z.boolean().default(true).describe('Create bare users named by events.'),
+      createMissingItems: z.boolean().default(true).describe('Create bare items named by events.'),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      maxBatch: z.number().int().positive().max(100_000).default(10_000),
+      maxIdLength: z.number().int().positive().max(1024).default(256),
+      waitForApply: z
+        .boolean()
+        .default(true)
+        .describe('Answer POST /api/events only after the events are applied (read-your-writes).'),
+    })
+    .prefault({}),
+  training: z
+    .strictObject({
+      seed: z.number().int().default(42),
+      intervalMinutes: z.number().min(0).default(60).describe('Retrain inside `magpie serve` this often; 0 turns it off.'),
+      onStart: z.enum(['always', 'if-missing', 'never']).default('if-missing'),
+      holdoutFraction: z
+        .number()
+        .min(0)
+        .max(0.5)
+        .default(0.1)
+        .describe('Share of the newest events held out to measure each trained model; 0 skips it.'),
+      inWorker: z.boolean().default(true).describe('Train in a worker thread so serving stays responsive.'),
+      models: z
+        .record(z.string(), modelSpec.nullable())
+        .default({})
+        .transform((given) => {
+          const merged: Record<string, ModelSpecOut | null> = { ...structuredClone(DEFAULT_MODELS), ...given };
+          return Object.fromEntries(
+            Object.entries(merged).filter((e): e is [string, ModelSpecOut] => e[1] !== null),
+          );
+        })
+        .describe('Models trained on each run, by role, merged over the defaults (null removes a role).'),
+    })
+    .prefault({}),
+  serving: z
+    .strictObject({
+      defaultN: z.number().int().positive().default(10),
+      maxN: z.number().int().positive().default(500),
+      historyLimit: z.number().int().positive().default(500).describe('How many recent events describe a user.'),
+      excludeSeen: z.boolean().default(true).describe('Never recommend an item the user already interacted with.'),
+      modelPollSeconds: z.number().positive().default(5).describe('How often a server checks for a newer model.'),
+    })
+    .prefault({}),
+  demo: z.boolean().default(false).describe('Load the generated demo data set when the store is empty.'),
+});
+
+export type MagpieConfig = z.infer<typeof configSchema>;
+export type MagpieConfigInput = z.input<typeof configSchema>;
+export type ModelSpec = z.infer<typeof modelSpec>;

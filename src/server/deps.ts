@@ -1,0 +1,27 @@
+import type { MagpieConfig } from '../config/index.js';
+import type { ModelMeta, StoreCounts } from '../ports/index.js';
+import type { IngestService, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
+import type { ServerMetrics } from './metrics.js';
+
+export interface EngineStatus {
+  counts: StoreCounts;
+  /** The models in service, by role. */
+  models: Record<string, Pick<ModelMeta, 'version' | 'algorithm' | 'trainedAt' | 'metrics' | 'trainingSeconds'>>;
+  training: { state: 'idle' | 'running'; lastRunAt: number | null; lastError: string | null };
+  /** Events appended but not yet applied. */
+  logLag: number;
+}
+
+/** What the HTTP layer needs from the engine; bootstrap provides it. */
+export interface ServerDeps {
+  config: MagpieConfig;
+  schemas: Schemas;
+  records: RecordsService;
+  ingest: IngestService;
+  recommend: RecommendService;
+  metrics: ServerMetrics;
+  status(): Promise<EngineStatus>;
+  listModels(name?: string): Promise<ModelMeta[]>;
+  /** Starts a training run and resolves when it has finished and its models are in service. */
+  train(): Promise<TrainingSummary>;
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { FeedbackEvent, Item, User } from '../core/index.js';
+
+/** Wire formats: the domain with ISO-8601 timestamps. Also the response schemas of the API. */
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export const userOut = z.object({ id: z.string(), attributes: z.record(z.string(), z.json()), createdAt: z.string() });
+export const itemOut = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  text: z.string(),
+  categories: z.array(z.string()),
+  tags: z.array(z.string()),
+  numeric: z.record(z.string(), z.number()),
+  embedding: z.array(z.number()).nullable(),
+  createdAt: z.string(),
+  hidden: z.boolean(),
+});
+export const eventOut = z.object({
+  id: z.string(),
+  user: z.string(),
+  item: z.string(),
+  type: z.string(),
+  value: z.number().nullable(),
+  timestamp: z.string(),
+  context: z.record(z.string(), z.json()).nullable(),
+});
+export const recommendationOut = z.object({
+  requestId: z.string(),
+  items: z.array(z.object({ id: z.string(), score: z.number(), source: z.string(), reason: z.string() })),
+});
+export const pageOf = <T extends z.ZodType>(one: T) => z.object({ items: z.array(one), next: z.string().nullable() });
+export const errorOut = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+export function formatUser(u: User): z.infer<typeof userOut> {
+  return { id: u.id, attributes: u.attributes, createdAt: iso(u.createdAt) };
+}
+
+export function formatItem(i: Item): z.infer<typeof itemOut> {
+  return { ...i, createdAt: iso(i.createdAt) };
+}
+
+export function formatEvent(e: FeedbackEvent): z.infer<typeof eventOut> {
+  return { ...e, timestamp: iso(e.timestamp) };
+}

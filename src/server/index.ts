@@ -1,0 +1,4 @@
+export * from './app.js';
+export type * from './deps.js';
+export * from './metrics.js';
+export * from './errors.js';

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricsSources {
+  /** Models in service: role, version, trainedAt (ms). */
+  models: () => { role: string; version: number; trainedAt: number }[];
+  /** Events appended to the log but not yet applied. */
+  logLag: () => Promise<number>;
+}
+
+/** Prometheus metrics for one engine (its own registry, so several engines never collide). */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requestSeconds: Histogram<'method' | 'route' | 'status'>;
+  readonly eventsIngested: Counter;
+  readonly recommendations: Counter<'kind'>;
+
+  constructor(sources: MetricsSources) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'magpie_' });
+    this.requestSeconds = new Histogram({
+      name: 'magpie_http_request_duration_seconds',
+      help: 'HTTP request latency by route.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.eventsIngested = new Counter({
+      name: 'magpie_events_ingested_total',
+      help: 'Feedback events accepted (appended to the log).',
+      registers: [this.registry],
+    });
+    this.recommendations = new Counter({
+      name: 'magpie_recommendations_total',
+      help: 'Lists served, by kind (recommend, similar, popular, trending, latest).',
+      labelNames: ['kind'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'magpie_model_version',
+      help: 'Version of the model in service, by role.',
+      labelNames: ['role'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const m of sources.models()) this.set({ role: m.role }, m.version);
+      },
+    });
+    new Gauge({
+      name: 'magpie_model_age_seconds',
+      help: 'Seconds since the model in service was trained, by role.',
+      labelNames: ['role'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const m of sources.models()) this.set({ role: m.role }, (Date.now() - m.trainedAt) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'magpie_event_log_lag',
+      help: 'Events appended to the log and not yet applied.',
+      registers: [this.registry],
+      async collect() {
+        this.set(await sources.logLag());
+      },
+    });
+  }
+
+  /** Times every request under its route pattern (not its URL, to keep label cardinality low). */
+  install(app: FastifyInstance): void {
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      this.requestSeconds.observe(
+        { method: req.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
+}

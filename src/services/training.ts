@@ -1,0 +1,116 @@
+import { MagpieError, type Clock, type FeedbackEvent, type JsonObject } from '../core/index.js';
+import type { MagpieConfig } from '../config/index.js';
+import { getAlgorithm, type Model, type TrainProgress } from '../algorithms/index.js';
+import { SnapshotBuilder, timeSplit, type TrainingData } from '../data/index.js';
+import { evaluateModel } from '../eval/index.js';
+import { nnz } from '../math/index.js';
+import type { DataStore, ModelMeta, ModelStore, TrainingDataStats } from '../ports/index.js';
+
+export interface TrainingDeps {
+  config: MagpieConfig;
+  store: DataStore;
+  models: ModelStore;
+  clock: Clock;
+}
+
+export interface TrainOptions {
+  /** Train only these roles (default: every configured one). */
+  roles?: readonly string[] | undefined;
+  progress?: ((p: TrainProgress) => void) | undefined;
+}
+
+export interface TrainingSummary {
+  models: ModelMeta[];
+  seconds: number;
+}
+
+/** Cut-offs at which held-out metrics are measured and recorded with each model. */
+const HOLDOUT_K = [10, 20];
+/** Below this many events a holdout says nothing useful; the models are trained on everything. */
+const MIN_EVENTS_FOR_HOLDOUT = 100;
+
+/**
+ * One training run: snapshot the store, train every configured model role, measure each on a
+ * time-based holdout (the newest events), retrain on everything and store the result with its
+ * parameters, metrics, timing and data statistics.
+ */
+export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): Promise<TrainingSummary> {
+  const started = performance.now();
+  const { config } = deps;
+  const progress = opts.progress ?? (() => undefined);
+  const now = deps.clock.now();
+  const roles = Object.entries(config.training.models).filter(([role]) => !opts.roles || opts.roles.includes(role));
+  if (roles.length === 0) throw new MagpieError('TRAINING_FAILED', 'no model roles to train');
+
+  progress({ stage: 'snapshot', done: 0, total: 1 });
+  const { events, full } = await snapshot(deps, now);
+  progress({ stage: 'snapshot', done: 1, total: 1 });
+  if (nnz(full.interactions) === 0) throw new MagpieError('TRAINING_FAILED', 'there is no positive feedback to train on');
+
+  const holdout =
+    config.training.holdoutFraction > 0 && events.length >= MIN_EVENTS_FOR_HOLDOUT
+      ? timeSplit(events, { testFraction: config.training.holdoutFraction, types: config.feedback.types })
+      : null;
+  const stats = dataStats(full, events);
+
+  const saved: ModelMeta[] = [];
+  for (const [role, spec] of roles) {
+    const algorithm = getAlgorithm(spec.algorithm);
+    const parsed = algorithm.paramsSchema.safeParse(spec.params);
+    if (!parsed.success) {
+      throw new MagpieError('CONFIG_INVALID', `training.models.${role}.params: ${parsed.error.issues[0]?.message}`, parsed.error.issues);
+    }
+    const params = parsed.data;
+    const ctx = (stage: string) => ({
+      seed: config.training.seed,
+      progress: (p: TrainProgress) => progress({ ...p, stage: `${role}: ${stage}${p.stage ? ` (${p.stage})` : ''}` }),
+    });
+
+    let metrics: Record<string, number> = {};
+    if (holdout && holdout.test.users.length > 0) {
+      const probe: Model = await algorithm.train(holdout.train, params, ctx('holdout'));
+      metrics = evaluateModel(probe, holdout, { k: HOLDOUT_K }).metrics;
+    }
+    const t0 = performance.now();
+    const model = await algorithm.train(full, params, ctx('training'));
+    const trainingSeconds = (performance.now() - t0) / 1000;
+    saved.push(
+      await deps.models.save(
+        { name: role, algorithm: algorithm.name, params: params as JsonObject, metrics, trainedAt: now, trainingSeconds, data: stats },
+        model.serialize(),
+      ),
+    );
+  }
+  return { models: saved, seconds: (performance.now() - started) / 1000 };
+}
+
+async function snapshot(deps: TrainingDeps, now: number): Promise<{ events: FeedbackEvent[]; full: TrainingData }> {
+  const builder = new SnapshotBuilder(deps.config.feedback.types);
+  // Every catalogue item gets an index, so models know items that have no feedback yet.
+  for await (const batch of deps.store.scanItems(10_000)) for (const item of batch) builder.addItem(item.id);
+  const events: FeedbackEvent[] = [];
+  for await (const batch of deps.store.scanEvents(10_000)) {
+    for (const e of batch) {
+      events.push(e);
+      builder.add(e);
+    }
+  }
+  return { events, full: builder.build(now) };
+}
+
+function dataStats(full: TrainingData, events: readonly FeedbackEvent[]): TrainingDataStats {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const e of events) {
+    if (e.timestamp < from) from = e.timestamp;
+    if (e.timestamp > to) to = e.timestamp;
+  }
+  return {
+    users: full.users.size,
+    items: full.items.size,
+    interactions: nnz(full.interactions),
+    events: events.length,
+    from: events.length ? from : null,
+    to: events.length ? to : null,
+  };
+}

@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/index.js';
+import { fixtureEvents, fixtureItems } from './helpers/engine.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const ENTRY = join(import.meta.dirname, 'helpers', 'magpie.ts');
+// The tsx loader by absolute URL: the CLI runs in a scratch directory with no node_modules.
+const TSX = import.meta.resolve('tsx');
+
+function magpie(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'magpie-cli-'));
+  // Two taste groups of 20 items; every user has 8 training items and 2 test items of their group.
+  const train: string[] = [];
+  const test: string[] = [];
+  for (let u = 0; u < 60; u++) {
+    const base = u % 2 === 0 ? 0 : 20;
+    const items = Array.from({ length: 10 }, (_, k) => base + ((u * 3 + k) % 20));
+    train.push(`${u} ${items.slice(0, 8).join(' ')}`);
+    test.push(`${u} ${items.slice(8).join(' ')}`);
+  }
+  writeFileSync(join(dir, 'train.txt'), `${train.join('\n')}\n`);
+  writeFileSync(join(dir, 'test.txt'), `${test.join('\n')}\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('magpie CLI', () => {
+  it('lists its commands, and each has --help', () => {
+    const help = magpie('--help');
+    expect(help.status).toBe(0);
+    const commands = ['serve', 'import', 'demo', 'train', 'eval', 'recommend', 'algorithms'];
+    for (const c of commands) expect(help.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    // Each command's help, in-process (a process per command would cost a second each).
+    const program = buildProgram(async () => {
+      throw new Error('help must not open an engine');
+    });
+    for (const c of commands) {
+      const sub = program.commands.find((x) => x.name() === c)!;
+      expect(sub.helpInformation()).toContain(`Usage: magpie ${c}`);
+      expect(sub.description().length).toBeGreaterThan(10);
+    }
+    expect(magpie('eval', '--help').stdout).toContain('--train <file>');
+  });
+
+  it('refuses an unknown command with a non-zero exit', () => {
+    const r = magpie('frobnicate');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('evaluates algorithms on LightGCN files, prints a table and writes JSON', () => {
+    const r = magpie('eval', '--train', 'train.txt', '--test', 'test.txt', '--algo', 'popularity,itemknn', '--k', '10,20', '--json', 'report.json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^algorithm\s+train s\s+eval s\s+recall@10/m);
+    expect(r.stdout).toMatch(/^popularity\s/m);
+    expect(r.stdout).toMatch(/^itemknn\s/m);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.k).toEqual([10, 20]);
+    const byName = Object.fromEntries(report.results.map((x: { algorithm: string }) => [x.algorithm, x]));
+    // Two clean taste groups: item-kNN must beat popularity clearly.
+    expect(byName.itemknn.metrics['recall@20']).toBeGreaterThan(byName.popularity.metrics['recall@20'] + 0.1);
+    expect(r.stderr).toMatch(/itemknn: trained in/);
+  });
+
+  it('writes every user\'s top K without their training items', () => {
+    const r = magpie('recommend', '--train', 'train.txt', '--algo', 'itemknn', '--k', '5', '--out', 'recs.txt');
+    expect(r.status, r.stderr).toBe(0);
+    const train = new Map(readFileSync(join(dir, 'train.txt'), 'utf8').trim().split('\n').map((l) => {
+      const [u, ...items] = l.split(' ');
+      return [u!, new Set(items)];
+    }));
+    const lines = readFileSync(join(dir, 'recs.txt'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(60);
+    for (const line of lines) {
+      const [u, ...items] = line.split(' ');
+      expect(items).toHaveLength(5);
+      for (const i of items) expect(train.get(u!)!.has(i)).toBe(false);
+    }
+  });
+
+  it('imports JSON Lines, trains from the store and prints the models', () => {
+    writeFileSync(join(dir, 'items.jsonl'), fixtureItems().map((i) => JSON.stringify(i)).join('\n'));
+    writeFileSync(join(dir, 'events.jsonl'), fixtureEvents().map((e) => JSON.stringify(e)).join('\n'));
+    const imp = magpie('import', '--db', 'store.db', '--items', 'items.jsonl', '--events', 'events.jsonl');
+    expect(imp.status, imp.stderr).toBe(0);
+    expect(imp.stderr).toContain(`events: ${fixtureEvents().length} accepted`);
+    const train = magpie('train', '--db', 'store.db');
+    expect(train.status, train.stderr).toBe(0);
+    expect(train.stdout).toMatch(/^main\s+\w+\s+v1\s/m);
+    expect(train.stdout).toMatch(/^trending\s+popularity\s+v1\s/m);
+  });
+
+  it('stops an import at the first bad line and says where', () => {
+    writeFileSync(join(dir, 'bad.jsonl'), '{"id":"a"}\n{"id":"b"}\n{"id":"c","colour":"red"}\n');
+    const r = magpie('import', '--db', 'bad.db', '--users', 'bad.jsonl');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error \[INPUT_FILE_INVALID\]: bad\.jsonl:3: .*colour/);
+  });
+
+  it('lists the algorithms with their defaults', () => {
+    const r = magpie('algorithms', '--json');
+    expect(r.status).toBe(0);
+    const names = JSON.parse(r.stdout).map((a: { name: string }) => a.name);
+    expect(names).toEqual(expect.arrayContaining(['popularity', 'itemknn']));
+  });
+});
+
+describe('the published binary', () => {
+  const bin = join(ROOT, 'bin', 'magpie.js');
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'bootstrap', 'main.js')))(
+    'answers --help from the compiled build (skipped when dist/ is not built: run npm run build)',
+    () => {
+      const r = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('Usage: magpie');
+    },
+  );
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../src/index.js';
+import { fixtureEvents, fixtureItems } from './helpers/engine.js';
+
+let dir: string;
+const engines: Engine[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'magpie-engine-'));
+});
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function fileEngine(extra: object = {}): Promise<Engine> {
+  const engine = await createEngine({
+    storage: { url: `sqlite:${join(dir, 'magpie.db')}` },
+    server: { logLevel: 'silent', port: 0, host: '127.0.0.1' },
+    ...extra,
+  });
+  engines.push(engine);
+  await engine.records.upsertItems(fixtureItems());
+  await engine.ingest.ingest(fixtureEvents());
+  return engine;
+}
+
+describe('engine on an SQLite file', () => {
+  it('trains in a worker thread and serves the result', async () => {
+    const engine = await fileEngine({ training: { inWorker: true, intervalMinutes: 0 } });
+    const summary = await engine.train();
+    expect(summary.models.map((m) => m.name).sort()).toEqual(['main', 'popular', 'similar', 'trending']);
+    expect(engine.models.versions()).toMatchObject({ main: 1, similar: 1, popular: 1, trending: 1 });
+    const recs = await engine.recommend.recommend('user0', { n: 1 });
+    expect(recs.items[0]!.id).toBe('s1');
+  });
+
+  it('keeps its models and data across a restart', async () => {
+    const first = await fileEngine({ training: { inWorker: false, intervalMinutes: 0 } });
+    await first.train();
+    await first.close();
+    engines.splice(engines.indexOf(first), 1);
+    const again = await createEngine({ storage: { url: `sqlite:${join(dir, 'magpie.db')}` }, training: { intervalMinutes: 0 } });
+    engines.push(again);
+    expect(again.models.versions().main).toBe(1);
+    expect((await again.status()).counts.events).toBe(fixtureEvents().length);
+    expect((await again.recommend.recommend('user0', { n: 1 })).items[0]!.id).toBe('s1');
+  });
+
+  it('retrains on schedule inside a listening server and swaps the model in', async () => {
+    // 0.005 min = 300 ms between runs; the poller picks new versions up every 200 ms.
+    const engine = await fileEngine({ training: { inWorker: true, intervalMinutes: 0.005 }, serving: { modelPollSeconds: 0.2 } });
+    const { url } = await engine.listen();
+    const deadline = Date.now() + 20_000;
+    while ((engine.models.versions().main ?? 0) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(engine.models.versions().main).toBeGreaterThanOrEqual(2);
+    const res = await fetch(`${url}/api/recommend/user0?n=1`);
+    const body = (await res.json()) as { items: { id: string }[] };
+    expect(body.items[0]!.id).toBe('s1');
+  });
+
+  it('refuses a second training run while one is in progress', async () => {
+    const engine = await fileEngine({ training: { inWorker: true, intervalMinutes: 0 } });
+    const first = engine.train();
+    await expect(engine.train()).rejects.toMatchObject({ code: 'TRAINING_IN_PROGRESS' });
+    await first;
+  });
+
+  it('reports a useful error when there is nothing to train on', async () => {
+    const engine = await createEngine({ storage: { url: 'memory:' }, training: { intervalMinutes: 0 } });
+    engines.push(engine);
+    await expect(engine.train()).rejects.toMatchObject({ code: 'TRAINING_FAILED' });
+    expect((await engine.status()).training.lastError).toMatch(/no positive feedback/);
+  });
+});
