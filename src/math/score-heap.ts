@@ -3,7 +3,12 @@
  * "Better" means a higher score, then a lower index, so every ranking built on it is
  * deterministic. Shared by the dense and the candidate-list top-k.
  */
-import type { ScoredList } from './topk.js';
+
+/** A scored list of dense indices, best first. */
+export interface ScoredList {
+  indices: Int32Array;
+  scores: Float32Array;
+}
 
 export interface ScoreHeap {
   readonly val: Float64Array;

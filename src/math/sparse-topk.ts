@@ -1,5 +1,4 @@
-import { drain, newScoreHeap, offer } from './score-heap.js';
-import type { ScoredList } from './topk.js';
+import { drain, newScoreHeap, offer, type ScoredList } from './score-heap.js';
 
 /**
  * The k best of a candidate list: candidates[0..count) are indices into the dense `scores`

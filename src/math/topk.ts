@@ -1,10 +1,6 @@
-import { drain, newScoreHeap, offer } from './score-heap.js';
+import { drain, newScoreHeap, offer, type ScoredList } from './score-heap.js';
 
-/** A scored list of dense indices, best first. */
-export interface ScoredList {
-  indices: Int32Array;
-  scores: Float32Array;
-}
+export type { ScoredList };
 
 /**
  * The k highest scores of `scores`, best first, skipping indices for which `skip` answers true

@@ -16,7 +16,7 @@ const params = ialsParamsSchema.parse({ factors: 16, epochs: 10, unobservedWeigh
 
 describe('iALS', () => {
   it('has documented defaults and rejects unknown params', () => {
-    expect(ialsParamsSchema.parse({})).toMatchObject({ factors: 64, epochs: 15, solver: 'cg' });
+    expect(ialsParamsSchema.parse({})).toMatchObject({ factors: 128, epochs: 8, regularization: 0.003, solver: 'cg' });
     expect(() => ialsParamsSchema.parse({ lambda: 1 })).toThrow();
   });
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 export const ialsParamsSchema = z.strictObject({
-  factors: z.int().min(1).max(1024).default(64).describe('Latent dimensions of user and item vectors.'),
-  epochs: z.int().min(0).default(15).describe('Alternating passes (each solves all users, then all items).'),
+  factors: z.int().min(1).max(1024).default(128).describe('Latent dimensions of user and item vectors.'),
+  epochs: z.int().min(0).default(8).describe('Alternating passes (each solves all users, then all items).'),
   regularization: z
     .number()
     .nonnegative()
-    .default(0.01)
+    .default(0.003)
     .describe('λ: L2 penalty on a vector, scaled per row by (observations + α0·others)^ν.'),
   unobservedWeight: z
     .number()
