@@ -187,6 +187,14 @@ describe('recommendForUser', () => {
     expect(out.map((r) => r.score)).toEqual([9, 8, 6, 5, 3, 2, 1, 0.5, 0.25]);
   });
 
+  it('leaves items the main model scores exactly 0 (no opinion, e.g. item-kNN) to the fill roles', () => {
+    const m = models();
+    m.main = new FixedModel('itemknn', { b1: 0, b2: 0.8, b3: 0, m1: 0, b6: 0.3, x2: 0 });
+    const out = recommendForUser(context(true, m), alice, req(4));
+    expect(ids(out)).toEqual(['b2', 'b6', 'm2', 'm3']);
+    expect(out.map((r) => r.source)).toEqual(['itemknn', 'itemknn', 'trending', 'trending']);
+  });
+
   it('gives reasons a user would understand', () => {
     const out = recommendForUser(context(), alice, req(20));
     const reasons = Object.fromEntries(out.map((r) => [r.id, r.reason]));

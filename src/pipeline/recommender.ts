@@ -37,7 +37,9 @@ export function recommendForUser(ctx: PipelineContext, history: UserHistory, req
       const scores = scratchFor(main.model);
       main.model.scoreUser(query, scores);
       const ids = main.model.items;
-      const top = topK(scores, want, (i) => blocked(ids.idAt(i)));
+      // A score of exactly 0 is "no opinion" (item-kNN with no neighbour in the history, a
+      // factor model's untrained item): those places go to the fill roles instead.
+      const top = topK(scores, want, (i) => scores[i] === 0 || blocked(ids.idAt(i)));
       for (let r = 0; r < top.indices.length; r++) {
         const i = top.indices[r]!;
         const id = ids.idAt(i);
