@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemKnn } from '../src/algorithms/index.js';
 import { buildProgram } from '../src/cli/index.js';
 import { fixtureEvents, fixtureItems } from './helpers/engine.js';
 
@@ -37,7 +38,7 @@ describe('magpie CLI', () => {
   it('lists its commands, and each has --help', () => {
     const help = magpie('--help');
     expect(help.status).toBe(0);
-    const commands = ['serve', 'import', 'demo', 'train', 'eval', 'recommend', 'algorithms'];
+    const commands = ['serve', 'import', 'demo', 'train', 'eval', 'tune', 'recommend', 'algorithms'];
     for (const c of commands) expect(help.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
     // Each command's help, in-process (a process per command would cost a second each).
     const program = buildProgram(async () => {
@@ -69,6 +70,34 @@ describe('magpie CLI', () => {
     // Two clean taste groups: item-kNN must beat popularity clearly.
     expect(byName.itemknn.metrics['recall@20']).toBeGreaterThan(byName.popularity.metrics['recall@20'] + 0.1);
     expect(r.stderr).toMatch(/itemknn: trained in/);
+  });
+
+  it('tunes an algorithm on a holdout of the training file and prints the best parameters last', () => {
+    const r = magpie('tune', '--train', 'train.txt', '--algo', 'itemknn', '--trials', '3', '--fixed', '{"neighbors":10}', '--json', 'tune.json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/held out 20% of each user's items of train\.txt \(seed 42\): 60 validation users/);
+    expect(r.stderr).toMatch(/^trial 3: ndcg@20 /m);
+    const lines = r.stdout.trim().split('\n');
+    // The searched parameters are columns; the fixed one is not searched.
+    expect(lines[0]).toMatch(/^trial\s+similarity\s+shrink\s+bm25K1\s+bm25B\s+train s\s+eval s\s+ndcg@20\s+recall@20$/);
+    expect(lines.filter((l) => /^\d/.test(l))).toHaveLength(4);
+    const best = JSON.parse(lines.at(-1)!);
+    expect(best.neighbors).toBe(10);
+    const report = JSON.parse(readFileSync(join(dir, 'tune.json'), 'utf8'));
+    expect(report.best).toEqual(best);
+    expect(report.trials[0].params).toEqual(best);
+    expect(report.trials.map((t: { trial: number }) => t.trial).sort()).toEqual([0, 1, 2, 3]);
+    const scores = report.trials.map((t: { score: number }) => t.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(report.fixed).toEqual({ neighbors: 10 });
+    // The line is complete, valid --params.
+    expect(itemKnn.paramsSchema.parse(best)).toEqual(best);
+  });
+
+  it('tune refuses invalid fixed parameters with the field named', () => {
+    const r = magpie('tune', '--train', 'train.txt', '--test', 'test.txt', '--algo', 'itemknn', '--fixed', '{"neighbors":0}');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error \[VALIDATION_FAILED\]: fixed parameters for itemknn: neighbors: /);
   });
 
   it('writes every user\'s top K without their training items', () => {

@@ -1,5 +1,5 @@
 export type * from './types.js';
-export { algorithms, getAlgorithm } from './registry.js';
+export { algorithms, getAlgorithm, parseParams } from './registry.js';
 export { popularity, popularityScores, popularityParamsSchema, PopularityModel, type PopularityParams } from './popularity/index.js';
 export { itemKnn, itemKnnParamsSchema, ItemKnnModel, bm25Weights, buildNeighbours, type ItemKnnParams, type NeighbourLists } from './itemknn/index.js';
 export { ials, trainIals, ialsParamsSchema, IalsModel, type IalsParams } from './ials/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdIndex, isMagpieError } from '../core/index.js';
-import { algorithms, getAlgorithm } from './registry.js';
+import { algorithms, getAlgorithm, parseParams } from './registry.js';
 
 describe('algorithm registry', () => {
   it('lists every algorithm once, each with defaults for empty params', () => {
@@ -33,6 +33,15 @@ describe('algorithm registry', () => {
         known: ['popularity', 'itemknn', 'ials', 'bpr'],
       });
     }
+  });
+
+  it('parseParams fills defaults and turns a bad field into VALIDATION_FAILED naming it', () => {
+    const itemknn = getAlgorithm('itemknn');
+    expect(parseParams(itemknn, { neighbors: 50 })).toEqual({ ...itemknn.paramsSchema.parse({}), neighbors: 50 });
+    expect(() => parseParams(itemknn, { neighbors: -1 }, '--params')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^--params for itemknn: neighbors: /) }),
+    );
+    expect(() => parseParams(itemknn, { factors: 8 })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
   it('refuses a bundle trained by another algorithm', async () => {

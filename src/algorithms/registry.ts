@@ -21,3 +21,15 @@ export function getAlgorithm(name: string): Algorithm {
   }
   return found;
 }
+
+/**
+ * Validates parameters for `algorithm` and fills in its defaults. Bad input is a
+ * VALIDATION_FAILED naming the field (the zod issues are in `details`), not a bare ZodError.
+ */
+export function parseParams(algorithm: Algorithm, params: unknown, source = 'parameters'): Record<string, unknown> {
+  const parsed = algorithm.paramsSchema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new MagpieError('VALIDATION_FAILED', `${source} for ${algorithm.name}: ${field}${issue?.message ?? 'invalid'}`, parsed.error.issues);
+}

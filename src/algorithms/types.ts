@@ -47,12 +47,30 @@ export interface Model {
   serialize(): Uint8Array;
 }
 
+/**
+ * The range `magpie tune` draws one parameter from. `int` and `float` are uniform over
+ * [min, max], or uniform in log space when `log` is set (for scale parameters such as a
+ * regularisation weight; min must then be > 0); `int` may keep to multiples of `step`.
+ * `choice` picks one of `values` with equal probability.
+ */
+export type SearchDimension<V = unknown> =
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly log?: boolean; readonly step?: number }
+  | { readonly kind: 'float'; readonly min: number; readonly max: number; readonly log?: boolean }
+  | { readonly kind: 'choice'; readonly values: readonly V[] };
+
+/** Which parameters a hyper-parameter search varies, and over what; the others keep defaults. */
+export type SearchSpace<P extends Record<string, unknown> = Record<string, unknown>> = {
+  readonly [K in keyof P & string]?: SearchDimension<P[K]>;
+};
+
 export interface Algorithm<P extends Record<string, unknown> = Record<string, unknown>> {
   readonly name: string;
   /** One line for --help and docs, citing the paper followed. */
   readonly summary: string;
   /** Validates params and fills defaults; `.parse({})` gives the defaults. */
   readonly paramsSchema: z.ZodType<P>;
+  /** What `magpie tune` searches by default: ranges that suit implicit feedback at Gowalla scale. */
+  readonly searchSpace?: SearchSpace<P>;
   train(data: TrainingData, params: P, ctx: TrainContext): Promise<Model>;
   deserialize(bytes: Uint8Array): Model;
 }

@@ -8,6 +8,7 @@ import { importCommand } from './commands/import.js';
 import { recommendCommand } from './commands/recommend.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
+import { tuneCommand } from './commands/tune.js';
 
 export const VERSION = '0.1.0';
 
@@ -22,6 +23,7 @@ export function buildProgram(createEngine: EngineFactory): Command {
   demoCommand(program, createEngine);
   trainCommand(program, createEngine);
   evalCommand(program);
+  tuneCommand(program);
   recommendCommand(program);
   algorithmsCommand(program);
   return program;

@@ -1,3 +1,4 @@
+import { Rng } from '../core/index.js';
 import type { TrainingData } from './training-data.js';
 
 /**
@@ -39,4 +40,15 @@ export function testSetSize(test: TestSet): number {
   let n = 0;
   for (const items of test.items) n += items.length;
   return n;
+}
+
+/**
+ * A seeded random subset of `n` of the test users that have at least one test item (all of
+ * them when there are no more than n), in ascending user order: a cheaper estimate of the
+ * same means, for comparing many configurations.
+ */
+export function sampleTestSet(test: TestSet, n: number, seed: number): TestSet {
+  let kept = Int32Array.from(test.users.keys()).filter((j) => test.items[j]!.length > 0);
+  if (kept.length > n) kept = new Rng(seed).shuffle(kept).subarray(0, Math.max(0, n)).sort();
+  return { users: kept.map((j) => test.users[j]!), items: Array.from(kept, (j) => test.items[j]!) };
 }

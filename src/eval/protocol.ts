@@ -43,6 +43,9 @@ const PER_USER_METRICS: ReadonlyArray<readonly [string, (r: Ranked, rel: Relevan
   ['hitrate', hitRateAtK],
 ];
 
+/** The metric names evaluateModel reports, each as `<name>@<K>`; for all of them higher is better. */
+export const METRIC_NAMES: readonly string[] = [...PER_USER_METRICS.map(([name]) => name), 'coverage'];
+
 /** Users scored between checks of the clock, progress and abort signal. */
 const USERS_PER_STEP = 64;
 /** The async drivers give the event loop a turn at least this often (ms). */

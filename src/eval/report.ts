@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MagpieError } from '../core/index.js';
+import type { TuneResult } from './tune.js';
 
 /** One algorithm's line of an evaluation run. */
 export interface AlgorithmResult {
@@ -19,6 +20,18 @@ export interface EvalReport {
   protocol: string;
   k: number[];
   results: AlgorithmResult[];
+}
+
+/** The JSON document `magpie tune --json` writes: the whole search, best trial first. */
+export interface TuneReport extends TuneResult {
+  dataset: string;
+  protocol: string;
+  seed: number;
+  /** Validation users drawn per trial (absent: all of them). */
+  sampleUsers?: number;
+  fixed: Record<string, unknown>;
+  /** The best trial's parameters, as `--params` takes them. */
+  best: Record<string, unknown>;
 }
 
 export const FULL_RANKING_PROTOCOL =
@@ -75,9 +88,31 @@ export function formatResultsTable(results: readonly AlgorithmResult[]): string 
     formatSeconds(r.evalSeconds),
     ...metricNames.map((name) => formatMetric(r.metrics[name])),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((cells) => cells[c]!.length)));
-  // The algorithm column reads left to right; numbers line up on the right.
-  const line = (cells: string[]): string =>
+  return formatTable(header, rows);
+}
+
+/**
+ * `magpie tune`'s table: one row per trial, best first, with the searched parameters' values,
+ * the seconds, the tuned metric, then recall and NDCG at every evaluated K.
+ */
+export function formatTuneTable(result: TuneResult): string {
+  const paramNames = Object.keys(result.space);
+  const metricNames = [...new Set([result.metric, ...result.k.flatMap((k) => [`recall@${k}`, `ndcg@${k}`])])];
+  const header = ['trial', ...paramNames, 'train s', 'eval s', ...metricNames];
+  const rows = result.trials.map((t) => [
+    t.trial === 0 ? '0 (defaults)' : String(t.trial),
+    ...paramNames.map((name) => formatParam(t.params[name])),
+    formatSeconds(t.trainSeconds),
+    formatSeconds(t.evalSeconds),
+    ...metricNames.map((name) => formatMetric(t.metrics[name])),
+  ]);
+  return formatTable(header, rows);
+}
+
+/** A plain-text table: the first column reads left to right, the others line up on the right. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((cells) => (cells[c] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
     cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
@@ -89,4 +124,10 @@ function formatSeconds(s: number): string {
 
 function formatMetric(v: number | undefined): string {
   return v !== undefined && Number.isFinite(v) ? v.toFixed(4) : '-';
+}
+
+/** Three significant digits for fractional numbers, as the sampler draws them. */
+function formatParam(v: unknown): string {
+  if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(3)));
+  return v === undefined ? '-' : String(v);
 }

@@ -8,7 +8,7 @@ import type { TrainingData } from '../../data/index.js';
 import { epochBoundary } from '../shared/training-loop.js';
 import type { Algorithm, TrainContext } from '../types.js';
 import { BPR, BprModel } from './model.js';
-import { bprParamsSchema, type BprParams } from './params.js';
+import { bprParamsSchema, bprSearchSpace, type BprParams } from './params.js';
 import { bprEpoch, initState, learningRateAt } from './sgd.js';
 
 export { BprModel } from './model.js';
@@ -40,6 +40,7 @@ export const bpr: Algorithm<BprParams> = {
   name: BPR,
   summary: 'Matrix factorisation trained with Bayesian Personalized Ranking by SGD (Rendle et al. 2009).',
   paramsSchema: bprParamsSchema,
+  searchSpace: bprSearchSpace,
   train: trainBpr,
   deserialize: (bytes) => BprModel.deserialize(bytes),
 };

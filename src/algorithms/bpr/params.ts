@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SearchSpace } from '../types.js';
 
 export const bprParamsSchema = z.strictObject({
   factors: z.int().min(1).max(1024).default(64).describe('Latent dimensions of user and item vectors.'),
@@ -19,3 +20,16 @@ export const bprParamsSchema = z.strictObject({
 });
 
 export type BprParams = z.infer<typeof bprParamsSchema>;
+
+/**
+ * Dimension, length of training and the SGD step and penalties. Epochs reach 120 because BPR
+ * with uniform negatives converges slowly on sparse data; fold-in and initialisation stay at
+ * their defaults (fold-in does not affect an offline evaluation of known users).
+ */
+export const bprSearchSpace: SearchSpace<BprParams> = {
+  factors: { kind: 'int', min: 32, max: 256, log: true, step: 16 },
+  epochs: { kind: 'int', min: 20, max: 120, log: true },
+  learningRate: { kind: 'float', min: 0.01, max: 0.2, log: true },
+  regularization: { kind: 'float', min: 1e-4, max: 0.05, log: true },
+  biasRegularization: { kind: 'float', min: 1e-4, max: 0.05, log: true },
+};

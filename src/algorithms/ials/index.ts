@@ -13,7 +13,7 @@ import { epochBoundary } from '../shared/training-loop.js';
 import type { Algorithm, TrainContext } from '../types.js';
 import { solveHalfStep } from './half-step.js';
 import { IALS, IalsModel } from './model.js';
-import { confidenceOf, ialsParamsSchema, rowRegularization, type IalsParams } from './params.js';
+import { confidenceOf, ialsParamsSchema, ialsSearchSpace, rowRegularization, type IalsParams } from './params.js';
 
 export { IalsModel } from './model.js';
 export { ialsParamsSchema, type IalsParams } from './params.js';
@@ -90,6 +90,7 @@ export const ials: Algorithm<IalsParams> = {
   name: IALS,
   summary: 'Implicit ALS with CG solves and frequency-scaled regularisation (Hu et al. 2008; Rendle et al. 2021).',
   paramsSchema: ialsParamsSchema,
+  searchSpace: ialsSearchSpace,
   train: trainIals,
   deserialize: (bytes) => IalsModel.deserialize(bytes),
 };

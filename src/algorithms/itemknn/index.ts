@@ -6,7 +6,7 @@
  */
 import type { Algorithm } from '../types.js';
 import { ITEMKNN, ItemKnnModel } from './model.js';
-import { itemKnnParamsSchema, type ItemKnnParams } from './params.js';
+import { itemKnnParamsSchema, itemKnnSearchSpace, type ItemKnnParams } from './params.js';
 import { buildNeighbours } from './similarity.js';
 
 export { ItemKnnModel } from './model.js';
@@ -17,6 +17,7 @@ export const itemKnn: Algorithm<ItemKnnParams> = {
   name: ITEMKNN,
   summary: 'Item-based kNN with cosine or BM25 similarity (Sarwar et al. 2001; Deshpande & Karypis 2004).',
   paramsSchema: itemKnnParamsSchema,
+  searchSpace: itemKnnSearchSpace,
   async train(data, params, ctx) {
     const total = data.items.size;
     const neighbours = buildNeighbours(data.interactions, params, (done) => {

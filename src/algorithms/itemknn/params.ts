@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SearchSpace } from '../types.js';
 
 export const itemKnnParamsSchema = z.strictObject({
   similarity: z
@@ -29,3 +30,16 @@ export const itemKnnParamsSchema = z.strictObject({
 });
 
 export type ItemKnnParams = z.infer<typeof itemKnnParamsSchema>;
+
+/**
+ * Both similarities with their own knobs (a trial draws all of them; the ones its similarity
+ * does not use have no effect). Neighbourhoods from 20 to 1,000 items cover the usual range for
+ * catalogues of tens of thousands of items.
+ */
+export const itemKnnSearchSpace: SearchSpace<ItemKnnParams> = {
+  similarity: { kind: 'choice', values: ['cosine', 'bm25'] },
+  neighbors: { kind: 'int', min: 20, max: 1000, log: true },
+  shrink: { kind: 'float', min: 0, max: 200 },
+  bm25K1: { kind: 'float', min: 1, max: 1000, log: true },
+  bm25B: { kind: 'float', min: 0, max: 1 },
+};

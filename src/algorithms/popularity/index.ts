@@ -7,7 +7,7 @@
 import type { TrainingData } from '../../data/index.js';
 import type { Algorithm } from '../types.js';
 import { POPULARITY, PopularityModel } from './model.js';
-import { popularityParamsSchema, type PopularityParams } from './params.js';
+import { popularityParamsSchema, popularitySearchSpace, type PopularityParams } from './params.js';
 
 export { PopularityModel } from './model.js';
 export { popularityParamsSchema, type PopularityParams } from './params.js';
@@ -37,6 +37,7 @@ export const popularity: Algorithm<PopularityParams> = {
   name: POPULARITY,
   summary: 'Time-decayed popularity (non-personalised; "popular" and "trending" lists).',
   paramsSchema: popularityParamsSchema,
+  searchSpace: popularitySearchSpace,
   async train(data, params) {
     return new PopularityModel(params, data.items, popularityScores(data, params));
   },

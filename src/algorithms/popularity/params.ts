@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SearchSpace } from '../types.js';
 
 export const popularityParamsSchema = z.strictObject({
   halfLifeDays: z
@@ -17,3 +18,12 @@ export const popularityParamsSchema = z.strictObject({
 });
 
 export type PopularityParams = z.infer<typeof popularityParamsSchema>;
+
+/**
+ * All-time versus time-decayed counts. On data without timestamps (LightGCN files) only
+ * `binary` can matter, and with 0/1 data not even that: the search is then a check, not a tune.
+ */
+export const popularitySearchSpace: SearchSpace<PopularityParams> = {
+  halfLifeDays: { kind: 'choice', values: [null, 1, 3, 7, 14, 30, 90, 365] },
+  binary: { kind: 'choice', values: [false, true] },
+};

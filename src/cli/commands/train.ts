@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { formatTable } from '../../eval/index.js';
 import { storageOverrides, type EngineFactory, type StorageOptions } from '../engine-port.js';
-import { formatTable } from '../output.js';
 import { progressReporter } from '../progress.js';
 
 export function trainCommand(program: Command, createEngine: EngineFactory): void {
