@@ -5,3 +5,4 @@ export * from './blas.js';
 export * from './cholesky.js';
 export * from './cg.js';
 export * from './normalize.js';
+export * from './wasm/index.js';

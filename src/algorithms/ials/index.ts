@@ -12,6 +12,7 @@ import { gram, scal, transpose, type Csr } from '../../math/index.js';
 import { epochBoundary } from '../shared/training-loop.js';
 import type { Algorithm, TrainContext } from '../types.js';
 import { solveHalfStep } from './half-step.js';
+import { WasmIalsEpochs } from './wasm-epochs.js';
 import { IALS, IalsModel } from './model.js';
 import { confidenceOf, ialsParamsSchema, ialsSearchSpace, rowRegularization, type IalsParams } from './params.js';
 
@@ -39,14 +40,29 @@ export async function trainIals(data: TrainingData, params: IalsParams, ctx: Tra
   const itemWeights = unobservedItemWeights(byItem, params.unobservedPopularityExponent);
   const userLambdas = rowLambdas(byUser, nItems, null, params);
   const itemLambdas = rowLambdas(byItem, nUsers, itemWeights, params);
+  // The CG solver runs on the WASM SIMD kernels when they are available (the same equations;
+  // results agree with the reference to rounding, see ials.test.ts); Cholesky stays in TS.
+  const wasm =
+    params.solver === 'cg' && params.epochs > 0
+      ? await WasmIalsEpochs.create(byUser, byItem, userFactors, itemFactors, k, userLambdas, itemLambdas, itemWeights, params.cgSteps)
+      : null;
   const weightedGram = new Float64Array(k * k);
   const half = { k, weightedGram, solver: params.solver, cgSteps: params.cgSteps };
-  for (let epoch = 0; epoch < params.epochs; epoch++) {
-    weightedGramOf(itemFactors, nItems, k, params.unobservedWeight, itemWeights, weightedGram);
-    solveHalfStep({ ...half, rows: byUser, fixed: itemFactors, target: userFactors, lambdas: userLambdas, gramScales: null });
-    weightedGramOf(userFactors, nUsers, k, params.unobservedWeight, null, weightedGram);
-    solveHalfStep({ ...half, rows: byItem, fixed: userFactors, target: itemFactors, lambdas: itemLambdas, gramScales: itemWeights });
-    await epochBoundary(ctx, 'epoch', epoch + 1, params.epochs);
+  try {
+    for (let epoch = 0; epoch < params.epochs; epoch++) {
+      if (wasm) {
+        wasm.epoch(params.unobservedWeight);
+      } else {
+        weightedGramOf(itemFactors, nItems, k, params.unobservedWeight, itemWeights, weightedGram);
+        solveHalfStep({ ...half, rows: byUser, fixed: itemFactors, target: userFactors, lambdas: userLambdas, gramScales: null });
+        weightedGramOf(userFactors, nUsers, k, params.unobservedWeight, null, weightedGram);
+        solveHalfStep({ ...half, rows: byItem, fixed: userFactors, target: itemFactors, lambdas: itemLambdas, gramScales: itemWeights });
+      }
+      await epochBoundary(ctx, 'epoch', epoch + 1, params.epochs);
+    }
+    wasm?.read(userFactors, itemFactors);
+  } finally {
+    await wasm?.close();
   }
   return new IalsModel(params, data.items, nUsers, userFactors, itemFactors, itemWeights ? Float32Array.from(itemWeights) : null);
 }

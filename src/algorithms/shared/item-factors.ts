@@ -1,4 +1,4 @@
-import { gemv, rowNorms, topK, type ScoredList, type Vec } from '../../math/index.js';
+import { DenseScorer, gemv, rowNorms, topK, type ScoredList, type Vec } from '../../math/index.js';
 
 /**
  * Scoring, similarity and explanation over a row-major item factor matrix, shared by the
@@ -8,6 +8,7 @@ import { gemv, rowNorms, topK, type ScoredList, type Vec } from '../../math/inde
 export class ItemFactors {
   private norms: Float32Array | null = null;
   private scratch: Float32Array | null = null;
+  private scorer: DenseScorer | null = null;
 
   constructor(
     /** count × k, row-major. */
@@ -20,7 +21,8 @@ export class ItemFactors {
 
   /** out[i] = y_i · user (+ b_i). */
   score(user: Vec, out: Float32Array): void {
-    gemv(this.count, this.k, 1, this.factors, user, 0, out);
+    this.scorer ??= new DenseScorer(this.factors, this.count, this.k);
+    this.scorer.score(user, out);
     const bias = this.bias;
     if (bias) for (let i = 0; i < this.count; i++) out[i] = out[i]! + bias[i]!;
   }
