@@ -76,9 +76,10 @@ if (values.one) {
   for (const name of names) {
     const args = ['--import', 'tsx', self, '--one', name, ...(values.params ? ['--params', values.params] : []), ...(values['no-eval'] ? ['--no-eval'] : [])];
     const line = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
-    const r = JSON.parse(line) as { algorithm: string; seconds: number; peakRssMb: number; gflops: number; recall: number; ndcg: number; params: unknown };
+    const r = JSON.parse(line) as { algorithm: string; seconds: number; peakRssMb: number; gflops: number; recall: number | null; ndcg: number | null; params: unknown };
+    const metric = (x: number | null): string => (x === null ? '—' : x.toFixed(4)); // null: --no-eval
     console.log(
-      [r.algorithm.padEnd(10), r.seconds.toFixed(2).padStart(7), r.peakRssMb.toFixed(0).padStart(11), r.gflops.toFixed(2).padStart(8), r.recall.toFixed(4).padStart(9), r.ndcg.toFixed(4).padStart(8), JSON.stringify(r.params)].join('  '),
+      [r.algorithm.padEnd(10), r.seconds.toFixed(2).padStart(7), r.peakRssMb.toFixed(0).padStart(11), r.gflops.toFixed(2).padStart(8), metric(r.recall).padStart(9), metric(r.ndcg).padStart(8), JSON.stringify(r.params)].join('  '),
     );
   }
 }
