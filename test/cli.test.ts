@@ -100,6 +100,13 @@ describe('magpie CLI', () => {
     expect(r.stderr).toMatch(/error \[VALIDATION_FAILED\]: fixed parameters for itemknn: neighbors: /);
   });
 
+  it('recommends with the default pipeline\'s main model for --algo default', () => {
+    const r = magpie('recommend', '--train', 'train.txt', '--algo', 'default', '--k', '3', '--out', 'recs-default.txt');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ials: trained in/);
+    expect(readFileSync(join(dir, 'recs-default.txt'), 'utf8').trim().split('\n')).toHaveLength(60);
+  });
+
   it('writes every user\'s top K without their training items', () => {
     const r = magpie('recommend', '--train', 'train.txt', '--algo', 'itemknn', '--k', '5', '--out', 'recs.txt');
     expect(r.status, r.stderr).toBe(0);
