@@ -1,4 +1,5 @@
 import { MagpieError } from '../core/index.js';
+import { makeBlend } from './blend/index.js';
 import { bpr } from './bpr/index.js';
 import { ials } from './ials/index.js';
 import { itemKnn } from './itemknn/index.js';
@@ -9,7 +10,13 @@ import type { Algorithm } from './types.js';
  * Every algorithm the engine can train, by name. Explicit on purpose: adding an algorithm is a
  * one-line, reviewable change here, and nothing is discovered at run time.
  */
-export const algorithms: readonly Algorithm[] = [popularity, itemKnn, ials, bpr];
+export const algorithms: readonly Algorithm[] = [
+  popularity,
+  itemKnn,
+  ials,
+  bpr,
+  makeBlend((name) => getAlgorithm(name), (algorithm, params, source) => parseParams(algorithm, params, source)) as unknown as Algorithm,
+];
 
 export function getAlgorithm(name: string): Algorithm {
   const found = algorithms.find((a) => a.name === name);

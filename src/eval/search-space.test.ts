@@ -81,7 +81,8 @@ describe('search space sampling', () => {
 
 describe("each algorithm's search space", () => {
   it('names only its parameters, and its bounds and choices are valid parameters', () => {
-    for (const a of algorithms) {
+    // blend's parameters are a list of component models: it has no flat space to search.
+    for (const a of algorithms.filter((x) => x.name !== 'blend')) {
       const s = a.searchSpace;
       expect(s, a.name).toBeDefined();
       checkSearchSpace(s!);
