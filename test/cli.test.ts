@@ -103,7 +103,7 @@ describe('magpie CLI', () => {
   it('recommends with the default pipeline\'s main model for --algo default', () => {
     const r = magpie('recommend', '--train', 'train.txt', '--algo', 'default', '--k', '3', '--out', 'recs-default.txt');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/ials: trained in/);
+    expect(r.stderr).toMatch(/blend: trained in/);
     expect(readFileSync(join(dir, 'recs-default.txt'), 'utf8').trim().split('\n')).toHaveLength(60);
   });
 

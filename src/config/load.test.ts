@@ -41,7 +41,7 @@ describe('parseConfig', () => {
       holdoutFraction: 0.1,
       inWorker: true,
       models: {
-        main: { algorithm: 'ials', params: {} },
+        main: { algorithm: 'blend', params: {} },
         similar: { algorithm: 'itemknn', params: {} },
         popular: { algorithm: 'popularity', params: { halfLifeDays: 0 } },
         trending: { algorithm: 'popularity', params: { halfLifeDays: 3 } },
@@ -109,9 +109,9 @@ describe('parseConfig', () => {
     (a.training.models.main!.params as Record<string, unknown>).factors = 999;
     a.feedback.types.view!.weight = 5;
     const b = parseConfig({});
-    expect(b.training.models.main).toEqual({ algorithm: 'ials', params: {} });
+    expect(b.training.models.main).toEqual({ algorithm: 'blend', params: {} });
     expect(b.feedback.types.view).toEqual({ role: 'seen', weight: 0 });
-    expect(DEFAULT_MODELS.main).toEqual({ algorithm: 'ials', params: {} });
+    expect(DEFAULT_MODELS.main).toEqual({ algorithm: 'blend', params: {} });
   });
 });
 

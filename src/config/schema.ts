@@ -34,7 +34,7 @@ type ModelSpecOut = z.infer<typeof modelSpec>;
 
 /** Roles the serving pipeline knows: main (personalised), similar, popular, trending. */
 export const DEFAULT_MODELS: Record<string, ModelSpecOut> = {
-  main: { algorithm: 'ials', params: {} },
+  main: { algorithm: 'blend', params: {} },
   similar: { algorithm: 'itemknn', params: {} },
   popular: { algorithm: 'popularity', params: { halfLifeDays: 0 } },
   trending: { algorithm: 'popularity', params: { halfLifeDays: 3 } },
