@@ -61,11 +61,6 @@ export function scoreF32(y: usize, n: i32, k: i32, u: usize, out: usize): void {
 
 // ---- f32 dense helpers of the ALS solves -----------------------------------------------------
 
-/** out[r] = Σ_t g[r, t] · v[t] for an m×k f32 matrix g (scoreF32 with a general output). */
-export function matVecF32(g: usize, m: i32, k: i32, v: usize, out: usize): void {
-  scoreF32(g, m, k, v, out);
-}
-
 /** out[t] += Σ_r w[r] · g[r, t] for an m×k f32 matrix g. */
 export function addTransposedMatVecF32(g: usize, m: i32, k: i32, w: usize, out: usize): void {
   const k4 = k & ~3;

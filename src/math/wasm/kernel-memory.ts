@@ -3,7 +3,6 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 /** The exports of assembly/kernels.ts; pointers are byte offsets into `memory`. */
 export interface KernelExports {
   scoreF32(y: number, n: number, k: number, u: number, out: number): void;
-  matVecF32(g: number, m: number, k: number, v: number, out: number): void;
   addTransposedMatVecF32(g: number, m: number, k: number, w: number, out: number): void;
   gramF32(y: number, n: number, k: number, w: number, out: number): void;
   alsHalfStep(

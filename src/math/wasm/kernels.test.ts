@@ -51,7 +51,7 @@ describe.skipIf(!enabled)(`WASM SIMD kernels agree with the TypeScript reference
     }
   });
 
-  it.each(SHAPES)('matVecF32 and addTransposedMatVecF32 match plain loops for %i×%i', (m, k) => {
+  it.each(SHAPES)('scoreF32 and addTransposedMatVecF32 match plain loops for %i×%i', (m, k) => {
     const rng = new Rng(m * k + 5);
     const g = random(m * k, rng) as Float32Array;
     const v = random(k, rng) as Float32Array;
@@ -69,7 +69,7 @@ describe.skipIf(!enabled)(`WASM SIMD kernels agree with the TypeScript reference
     const [gp, vp, wp] = [mem.put(g), mem.put(v), mem.put(w)];
     const mvp = mem.alloc(4 * m);
     const tmvp = mem.put(start);
-    mem.exports.matVecF32(gp, m, k, vp, mvp);
+    mem.exports.scoreF32(gp, m, k, vp, mvp);
     mem.exports.addTransposedMatVecF32(gp, m, k, wp, tmvp);
     expect(maxRelDiff(mem.f32(mvp, m), mv)).toBeLessThan(1e-4);
     expect(maxRelDiff(mem.f32(tmvp, k), tmv)).toBeLessThan(1e-4);

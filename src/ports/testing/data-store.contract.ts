@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DataStore } from '../data-store.js';
 import { registerEventContract } from './data-store-events.contract.js';
 import { registerItemContract } from './data-store-items.contract.js';
 import { registerUserContract } from './data-store-users.contract.js';
-import { expectMagpieError, makeUser, suiteTitle } from './fixtures.js';
-import type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';
+import { expectMagpieError, makeUser, describeContract } from './fixtures.js';
+import type { ContractOptions, OpenStore } from './fixtures.js';
 
 /**
  * The behaviour every DataStore adapter must have (see src/ports/data-store.ts). Registers vitest
@@ -16,20 +16,7 @@ export function describeDataStoreContract(
   open: OpenStore<DataStore>,
   options?: ContractOptions,
 ): void {
-  const register = options?.skipReason === undefined ? describe : describe.skip;
-  register(suiteTitle('DataStore', adapter, options), () => {
-    let opened: OpenedStore<DataStore> | undefined;
-    const store = (): DataStore => {
-      if (opened === undefined) throw new Error('the store was not opened');
-      return opened.store;
-    };
-    beforeEach(async () => {
-      opened = await open();
-    });
-    afterEach(async () => {
-      await opened?.close();
-      opened = undefined;
-    });
+  describeContract('DataStore', adapter, open, options, (store) => {
 
     describe('users', () => registerUserContract(store));
     describe('items', () => registerItemContract(store));

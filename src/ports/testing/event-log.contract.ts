@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { FeedbackEvent } from '../../core/index.js';
 import type { EventLog, LogRecord } from '../event-log.js';
-import { expectMagpieError, makeEvent, suiteTitle } from './fixtures.js';
-import type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';
+import { expectMagpieError, makeEvent, describeContract } from './fixtures.js';
+import type { ContractOptions, OpenStore } from './fixtures.js';
 
 function events(prefix: string, n: number): FeedbackEvent[] {
   return Array.from({ length: n }, (_, i) =>
@@ -16,20 +16,7 @@ function events(prefix: string, n: number): FeedbackEvent[] {
  * each adapter (e.g. src/adapters/sqlite/durability.test.ts).
  */
 export function describeEventLogContract(adapter: string, open: OpenStore<EventLog>, options?: ContractOptions): void {
-  const register = options?.skipReason === undefined ? describe : describe.skip;
-  register(suiteTitle('EventLog', adapter, options), () => {
-    let opened: OpenedStore<EventLog> | undefined;
-    const log = (): EventLog => {
-      if (opened === undefined) throw new Error('the log was not opened');
-      return opened.store;
-    };
-    beforeEach(async () => {
-      opened = await open();
-    });
-    afterEach(async () => {
-      await opened?.close();
-      opened = undefined;
-    });
+  describeContract('EventLog', adapter, open, options, (log) => {
 
     /** Reads the whole log in pages of `limit`. */
     async function readAll(limit: number, after = 0): Promise<LogRecord[]> {

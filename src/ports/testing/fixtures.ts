@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { MagpieError } from '../../core/index.js';
 import type { ErrorCode, FeedbackEvent, Item, User } from '../../core/index.js';
 
@@ -19,6 +19,36 @@ export interface ContractOptions {
 export function suiteTitle(port: string, adapter: string, options: ContractOptions | undefined): string {
   const skip = options?.skipReason;
   return skip === undefined ? `${port} contract: ${adapter}` : `${port} contract: ${adapter} (skipped: ${skip})`;
+}
+
+/**
+ * Registers one port's contract suite for one adapter: skipped (with its reason in the title)
+ * when options.skipReason is set, otherwise a fresh store opened before and closed after each
+ * test. `body` registers the tests and reaches the current store through its accessor.
+ */
+export function describeContract<S>(
+  port: string,
+  adapter: string,
+  open: OpenStore<S>,
+  options: ContractOptions | undefined,
+  body: (store: () => S) => void,
+): void {
+  const register = options?.skipReason === undefined ? describe : describe.skip;
+  register(suiteTitle(port, adapter, options), () => {
+    let opened: OpenedStore<S> | undefined;
+    const store = (): S => {
+      if (opened === undefined) throw new Error(`the ${port} was not opened`);
+      return opened.store;
+    };
+    beforeEach(async () => {
+      opened = await open();
+    });
+    afterEach(async () => {
+      await opened?.close();
+      opened = undefined;
+    });
+    body(store);
+  });
 }
 
 export function makeUser(id: string, overrides: Partial<User> = {}): User {

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ModelStore, NewModel } from '../model-store.js';
-import { expectMagpieError, suiteTitle } from './fixtures.js';
-import type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';
+import { expectMagpieError, describeContract } from './fixtures.js';
+import type { ContractOptions, OpenStore } from './fixtures.js';
 
 function newModel(name: string, overrides: Partial<NewModel> = {}): NewModel {
   return {
@@ -26,20 +26,7 @@ export function describeModelStoreContract(
   open: OpenStore<ModelStore>,
   options?: ContractOptions,
 ): void {
-  const register = options?.skipReason === undefined ? describe : describe.skip;
-  register(suiteTitle('ModelStore', adapter, options), () => {
-    let opened: OpenedStore<ModelStore> | undefined;
-    const models = (): ModelStore => {
-      if (opened === undefined) throw new Error('the model store was not opened');
-      return opened.store;
-    };
-    beforeEach(async () => {
-      opened = await open();
-    });
-    afterEach(async () => {
-      await opened?.close();
-      opened = undefined;
-    });
+  describeContract('ModelStore', adapter, open, options, (models) => {
 
     it('an empty store has no models', async () => {
       expect(await models().latest('main')).toBeNull();
