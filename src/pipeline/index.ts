@@ -3,3 +3,4 @@ export type * from './catalog.js';
 export type * from './serving-models.js';
 export type * from './request.js';
 export * from './recommender.js';
+export type * from './candidate.js';
