@@ -1,6 +1,7 @@
 import type { StoreBundle } from '../shared/index.js';
 import { MemoryDataStore } from './memory-data-store.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryImpressionStore } from './memory-impression-store.js';
 import { MemoryModelStore } from './memory-model-store.js';
 
 /** Fresh, empty in-memory stores with the same semantics as the SQLite ones. */
@@ -8,12 +9,14 @@ export function createMemoryStores(): StoreBundle {
   const data = new MemoryDataStore();
   const log = new MemoryEventLog();
   const models = new MemoryModelStore();
+  const impressions = new MemoryImpressionStore();
   return {
     data,
     log,
     models,
+    impressions,
     async close() {
-      await Promise.all([data.close(), log.close(), models.close()]);
+      await Promise.all([data.close(), log.close(), models.close(), impressions.close()]);
     },
   };
 }

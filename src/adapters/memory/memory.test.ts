@@ -1,4 +1,4 @@
-import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract } from '../../ports/testing/index.js';
+import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract } from '../../ports/testing/index.js';
 import { createMemoryStores } from './index.js';
 
 describeDataStoreContract('memory', async () => {
@@ -14,4 +14,9 @@ describeEventLogContract('memory', async () => {
 describeModelStoreContract('memory', async () => {
   const stores = createMemoryStores();
   return { store: stores.models, close: () => stores.close() };
+});
+
+describeImpressionStoreContract('memory', async () => {
+  const stores = createMemoryStores();
+  return { store: stores.impressions, close: () => stores.close() };
 });

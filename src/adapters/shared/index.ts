@@ -6,3 +6,4 @@ export * from './limits.js';
 export * from './patches.js';
 export * from './records.js';
 export type * from './store-bundle.js';
+export * from './ctr.js';

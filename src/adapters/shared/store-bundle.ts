@@ -1,12 +1,13 @@
-import type { DataStore, EventLog, ModelStore } from '../../ports/index.js';
+import type { DataStore, EventLog, ImpressionStore, ModelStore } from '../../ports/index.js';
 
 /**
- * The three stores one backend opens together. Each store's own close() releases that store;
+ * The stores one backend opens together. Each store's own close() releases that store;
  * the bundle's close() releases all of them (and with them any shared connection).
  */
 export interface StoreBundle {
   data: DataStore;
   log: EventLog;
   models: ModelStore;
+  impressions: ImpressionStore;
   close(): Promise<void>;
 }

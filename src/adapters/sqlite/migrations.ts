@@ -88,6 +88,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'impressions: served lists, one row per shown item, with the attributed outcome',
+    up(db) {
+      db.exec(`
+        -- No foreign keys: what was shown stays measurable after a user or item is deleted.
+        CREATE TABLE impressions (
+          request_id TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          user_id TEXT NOT NULL,
+          item_id TEXT NOT NULL,
+          surface TEXT NOT NULL,
+          variant TEXT,
+          source TEXT NOT NULL,
+          score REAL NOT NULL,
+          features TEXT,                     -- JSON array of numbers or NULL
+          ts INTEGER NOT NULL,
+          outcome TEXT,                      -- feedback type attributed to this shown item
+          PRIMARY KEY (request_id, position)
+        ) WITHOUT ROWID;
+        -- Attribution without a request id: the newest impression of an item for a user.
+        CREATE INDEX impressions_by_user_item ON impressions (user_id, item_id, ts);
+        CREATE INDEX impressions_by_time ON impressions (ts);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

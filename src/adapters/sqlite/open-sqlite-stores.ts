@@ -6,6 +6,7 @@ import type { SqliteOpenOptions } from './connection.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import { SqliteDataStore } from './sqlite-data-store.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
+import { SqliteImpressionStore } from './sqlite-impression-store.js';
 import { SqliteModelStore } from './sqlite-model-store.js';
 
 export interface SqliteStoresOptions extends SqliteOpenOptions {
@@ -15,8 +16,8 @@ export interface SqliteStoresOptions extends SqliteOpenOptions {
 
 /**
  * The embedded default: users, items, events, the event log and models in one SQLite file,
- * behind one connection (':memory:' gives a private in-memory database, for tests). The
- * connection closes once all three stores are closed, or at once through the bundle's close().
+ * behind one connection (impressions too) (':memory:' gives a private in-memory database, for tests). The
+ * connection closes once all the stores are closed, or at once through the bundle's close().
  * Throws STORAGE_FAILED when the file cannot be opened or its schema cannot be brought up to date.
  */
 export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): StoreBundle {
@@ -24,11 +25,13 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
   let data: SqliteDataStore;
   let log: SqliteEventLog;
   let models: SqliteModelStore;
+  let impressions: SqliteImpressionStore;
   try {
     // Preparing the statements is where a damaged or foreign schema shows up.
     data = new SqliteDataStore(connection.lease('data store'));
     log = new SqliteEventLog(connection.lease('event log'), opts.clock ?? systemClock);
     models = new SqliteModelStore(connection.lease('model store'));
+    impressions = new SqliteImpressionStore(connection.lease('impression store'));
   } catch (err) {
     connection.db.close();
     throw translateSqliteError(`open ${path}`, err);
@@ -37,8 +40,9 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
     data,
     log,
     models,
+    impressions,
     async close() {
-      await Promise.all([data.close(), log.close(), models.close()]);
+      await Promise.all([data.close(), log.close(), models.close(), impressions.close()]);
     },
   };
 }

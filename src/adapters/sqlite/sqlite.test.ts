@@ -1,4 +1,4 @@
-import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract } from '../../ports/testing/index.js';
+import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract } from '../../ports/testing/index.js';
 import { openSqliteStores } from './index.js';
 
 // ':memory:' gives each test its own private database with the same schema, pragmas and
@@ -16,4 +16,9 @@ describeEventLogContract('sqlite', async () => {
 describeModelStoreContract('sqlite', async () => {
   const stores = openSqliteStores(':memory:');
   return { store: stores.models, close: () => stores.close() };
+});
+
+describeImpressionStoreContract('sqlite', async () => {
+  const stores = openSqliteStores(':memory:');
+  return { store: stores.impressions, close: () => stores.close() };
 });

@@ -3,3 +3,4 @@ export { describeDataStoreContract } from './data-store.contract.js';
 export { describeEventLogContract } from './event-log.contract.js';
 export { describeModelStoreContract } from './model-store.contract.js';
 export type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';
+export { describeImpressionStoreContract } from './impression-store.contract.js';
