@@ -4,3 +4,5 @@ export { popularity, popularityScores, popularityParamsSchema, PopularityModel, 
 export { itemKnn, itemKnnParamsSchema, ItemKnnModel, bm25Weights, buildNeighbours, type ItemKnnParams, type NeighbourLists } from './itemknn/index.js';
 export { ials, trainIals, ialsParamsSchema, IalsModel, type IalsParams } from './ials/index.js';
 export { bpr, trainBpr, bprParamsSchema, BprModel, type BprParams } from './bpr/index.js';
+export { BlendModel } from './blend/index.js';
+export { FactorModel } from './shared/factor-model.js';

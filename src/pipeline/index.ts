@@ -3,4 +3,5 @@ export type * from './catalog.js';
 export type * from './serving-models.js';
 export type * from './request.js';
 export * from './recommender.js';
+export * from './query.js';
 export type * from './candidate.js';

@@ -5,7 +5,8 @@ import type { ScoredList } from '../math/index.js';
 import type { ModelMeta } from '../ports/index.js';
 import type { ItemCatalog } from './catalog.js';
 import type { UserHistory } from './history.js';
-import { queryFor, rankedByRole, recommendForUser, similarTo, type PipelineContext } from './recommender.js';
+import { queryFor } from './query.js';
+import { rankedByRole, recommendForUser, similarTo, type PipelineContext } from './recommender.js';
 import type { RecommendedItem, RecommendRequest } from './request.js';
 import type { ModelSet } from './serving-models.js';
 

@@ -2,6 +2,8 @@ import type { Model, UserQuery } from '../algorithms/index.js';
 import { topK } from '../math/index.js';
 import type { ItemCatalog } from './catalog.js';
 import type { UserHistory } from './history.js';
+import { queryFor } from './query.js';
+import { rankingOf } from './candidates/ranked.js';
 import type { RecommendedItem, RecommendRequest } from './request.js';
 import type { ModelSet } from './serving-models.js';
 
@@ -154,21 +156,6 @@ function personalReason(ctx: PipelineContext, model: Model, query: UserQuery, it
   return 'picked for your taste';
 }
 
-/** The user's positive history in the model's item indices, newest first; unknown items skipped. */
-export function queryFor(model: Model, history: UserHistory): UserQuery {
-  const items: number[] = [];
-  const weights: number[] = [];
-  for (const [id, w] of history.positives) {
-    const i = model.items.indexOf(id);
-    if (i >= 0) {
-      items.push(i);
-      weights.push(w);
-    }
-  }
-  // Always fold in: the stored user vector may predate the user's latest events (ADR 0003).
-  return { user: -1, items: Int32Array.from(items), weights: Float32Array.from(weights) };
-}
-
 // Per-model scratch buffers: scoring is synchronous, so one buffer per model is never shared
 // by two requests at once.
 const scratch = new WeakMap<Model, Float32Array>();
@@ -176,18 +163,4 @@ function scratchFor(model: Model): Float32Array {
   let buf = scratch.get(model);
   if (!buf) scratch.set(model, (buf = new Float32Array(model.items.size)));
   return buf;
-}
-
-// A non-personalised model ranks every user the same way: sort once per model.
-const rankings = new WeakMap<Model, { order: Int32Array; scores: Float32Array }>();
-function rankingOf(model: Model): { order: Int32Array; scores: Float32Array } {
-  let r = rankings.get(model);
-  if (!r) {
-    const scores = new Float32Array(model.items.size);
-    model.scoreUser({ user: -1, items: new Int32Array(0), weights: new Float32Array(0) }, scores);
-    const top = topK(scores, model.items.size);
-    const order = top.indices.filter((i) => scores[i]! > 0);
-    rankings.set(model, (r = { order, scores }));
-  }
-  return r;
 }

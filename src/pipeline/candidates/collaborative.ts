@@ -1,0 +1,41 @@
+import { topK, type ScoredList } from '../../math/index.js';
+import type { Model } from '../../algorithms/index.js';
+import { queryFor } from '../query.js';
+import type { VectorRetrieval } from './retrieval.js';
+import { candidate, modelOf, type CandidateSource } from './source.js';
+import { vectorViewOf } from './vector-view.js';
+
+export const PERSONAL_REASON = 'picked for your taste';
+
+/**
+ * The personalised model's best items for the user's live history (folded in, ADR 0003). A
+ * factor model (or a blend's factor component) is searched by vector retrieval over the folded-in
+ * user vector; any other model scores the whole catalogue. A score of exactly 0 is "no opinion"
+ * and proposes nothing. The reason is refined for the final page only (explaining is costly).
+ */
+export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', name = 'collaborative'): CandidateSource {
+  const scratch = new WeakMap<Model, Float32Array>();
+  return {
+    name,
+    generate(input, limit) {
+      const model = modelOf(input, role);
+      if (!model || input.history.positives.size === 0) return [];
+      const query = queryFor(model, input.history);
+      if (query.items.length === 0) return [];
+      const ids = model.items;
+      const skip = (i: number): boolean => input.blocked(ids.idAt(i));
+      const view = vectorViewOf(model);
+      let top: ScoredList;
+      if (view) {
+        top = retrieval.search(view, view.userVector(query), limit, skip);
+      } else {
+        let scores = scratch.get(model);
+        if (!scores) scratch.set(model, (scores = new Float32Array(ids.size)));
+        model.scoreUser(query, scores);
+        const s = scores;
+        top = topK(s, limit, (i) => s[i] === 0 || skip(i));
+      }
+      return Array.from(top.indices, (i, r) => candidate(ids.idAt(i), name, top.scores[r]!, PERSONAL_REASON));
+    },
+  };
+}

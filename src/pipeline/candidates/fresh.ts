@@ -1,0 +1,72 @@
+import { candidate, type CandidateSource, type SourceInput } from './source.js';
+
+const DAY_MS = 86_400_000;
+
+export interface FreshSourceOptions {
+  name: string;
+  /** Only items created at most this many days ago. */
+  maxAgeDays: number;
+  /** How many of the newest items are considered before ranking by affinity. */
+  scan: number;
+}
+
+/**
+ * New items, which no trained model knows yet: the newest `scan` items created within
+ * maxAgeDays, ranked by how well their categories and tags match the user's history (and
+ * onboarding categories), then by recency. A new item is proposed from the moment the catalogue
+ * holds it, so it reaches matching users without retraining.
+ */
+export function freshSource(opts: FreshSourceOptions): CandidateSource {
+  return {
+    name: opts.name,
+    generate(input, limit) {
+      const profile = profileOf(input);
+      const scored: { id: string; score: number; category: string | undefined }[] = [];
+      let scanned = 0;
+      for (const id of input.newest()) {
+        if (scanned++ >= opts.scan) break;
+        const a = input.attributes(id);
+        if (!a) continue;
+        const ageDays = (input.now - a.createdAt) / DAY_MS;
+        if (ageDays > opts.maxAgeDays) break; // newest first: all later ones are older
+        if (input.blocked(id)) continue;
+        let affinity = 0;
+        for (const c of a.categories) affinity += profile.get(`c:${c}`) ?? 0;
+        for (const t of a.tags) affinity += profile.get(`t:${t}`) ?? 0;
+        // Recency breaks ties and orders a cold user's list: 1 for a new item, → 0 at maxAgeDays.
+        const recency = Math.max(0, 1 - Math.max(0, ageDays) / opts.maxAgeDays);
+        scored.push({ id, score: affinity + 0.01 * recency, category: a.categories[0] });
+      }
+      scored.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1));
+      return scored.slice(0, limit).map((s) => candidate(s.id, opts.name, s.score, s.category ? `new in ${s.category}` : 'new'));
+    },
+  };
+}
+
+const profiles = new WeakMap<SourceInput, Map<string, number>>();
+
+/**
+ * The user's taste as shares of categories (`c:`) and tags (`t:`) over their positive history,
+ * plus onboarding categories, each counted as one item of history.
+ */
+export function profileOf(input: SourceInput): Map<string, number> {
+  let p = profiles.get(input);
+  if (p) return p;
+  p = new Map<string, number>();
+  let n = 0;
+  const add = (key: string): void => void p!.set(key, (p!.get(key) ?? 0) + 1);
+  for (const id of input.history.positives.keys()) {
+    const a = input.attributes(id);
+    if (!a) continue;
+    n++;
+    for (const c of a.categories) add(`c:${c}`);
+    for (const t of a.tags) add(`t:${t}`);
+  }
+  for (const c of input.preferredCategories ?? []) {
+    n++;
+    add(`c:${c}`);
+  }
+  if (n > 0) for (const [k, v] of p) p.set(k, v / n);
+  profiles.set(input, p);
+  return p;
+}

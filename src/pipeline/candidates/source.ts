@@ -1,0 +1,39 @@
+import type { Model } from '../../algorithms/index.js';
+import type { AttributeLookup, Candidate } from '../candidate.js';
+import type { UserHistory } from '../history.js';
+import type { ModelSet } from '../serving-models.js';
+
+/** What every candidate source may read for one request. */
+export interface SourceInput {
+  user: string;
+  history: UserHistory;
+  models: ModelSet;
+  /** Item attributes (categories, createdAt, hidden…), from memory. */
+  attributes: AttributeLookup;
+  /** A display name for reasons. */
+  title: (id: string) => string;
+  /** Newest visible items first (the fresh source reads its head). */
+  newest: () => readonly string[];
+  now: number;
+  /** The item page's item (surface `item`), if any. */
+  anchor?: string | undefined;
+  /** Categories the user chose at onboarding (cold start), if any. */
+  preferredCategories?: readonly string[] | undefined;
+  /** Items the source must not propose (seen, disliked, hidden, excluded…): checked before scoring. */
+  blocked: (id: string) => boolean;
+}
+
+/** One way of proposing items. Each proposes at most `limit`, best first, with its own scores. */
+export interface CandidateSource {
+  readonly name: string;
+  generate(input: SourceInput, limit: number): Candidate[];
+}
+
+export function candidate(id: string, source: string, score: number, reason: string): Candidate {
+  return { id, sourceScores: { [source]: score }, source, reason, score };
+}
+
+/** The model serving a role, or undefined. */
+export function modelOf(input: SourceInput, role: string): Model | undefined {
+  return input.models.get(role)?.model;
+}
