@@ -1,19 +1,19 @@
 import type { Item } from '../core/index.js';
-import type { ItemCatalog } from '../pipeline/index.js';
+import type { ItemAttributes, ItemCatalog } from '../pipeline/index.js';
 import type { DataStore } from '../ports/index.js';
 
-interface Entry {
+interface Entry extends ItemAttributes {
   title: string;
-  categories: readonly string[];
-  hidden: boolean;
 }
 
 /**
- * The item facts serving needs, held in memory so filtering never waits on storage. Kept in
- * step by the services that write items; loaded whole at start.
+ * The item facts serving needs, held in memory so filtering, rules and ranking features never
+ * wait on storage. Kept in step by the services that write items; loaded whole at start.
  */
 export class CatalogCache implements ItemCatalog {
   private readonly entries = new Map<string, Entry>();
+  /** Visible items, newest first; rebuilt on the next read after a change. */
+  private newestFirst: string[] | null = null;
 
   async load(store: DataStore): Promise<void> {
     this.entries.clear();
@@ -21,16 +21,58 @@ export class CatalogCache implements ItemCatalog {
   }
 
   put(items: readonly Item[]): void {
-    for (const it of items) this.entries.set(it.id, { title: it.title, categories: it.categories, hidden: it.hidden });
+    // A few items (the API creating one) are placed into the newest-first list directly, so a
+    // stream of new items never re-sorts the catalogue per request; a bulk load re-sorts once.
+    const list = items.length <= 64 ? this.newestFirst : null;
+    for (const it of items) {
+      if (list) {
+        const at = list.indexOf(it.id);
+        if (at >= 0) list.splice(at, 1);
+      }
+      this.entries.set(it.id, {
+        title: it.title,
+        kind: it.kind,
+        categories: it.categories,
+        tags: it.tags,
+        numeric: it.numeric,
+        createdAt: it.createdAt,
+        hidden: it.hidden,
+      });
+      if (list && !it.hidden) list.splice(this.newestIndex(list, it.id), 0, it.id);
+    }
+    this.newestFirst = list;
   }
 
-  /** Items created on the fly by events: visible, untitled, uncategorised. */
+  /** Where id goes in a newest-first list (binary search on createdAt descending, then id). */
+  private newestIndex(list: readonly string[], id: string): number {
+    const created = this.entries.get(id)!.createdAt;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const other = list[mid]!;
+      const c = this.entries.get(other)!.createdAt;
+      if (c > created || (c === created && other < id)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Items created on the fly by events: visible, untitled, uncategorised. Their creation time is
+   * unknown here, so they are never "fresh" (createdAt 0) until reloaded from the store.
+   */
   ensure(ids: Iterable<string>): void {
-    for (const id of ids) if (!this.entries.has(id)) this.entries.set(id, { title: id, categories: [], hidden: false });
+    for (const id of ids) {
+      if (this.entries.has(id)) continue;
+      this.entries.set(id, { title: id, kind: '', categories: [], tags: [], numeric: {}, createdAt: 0, hidden: false });
+      this.newestFirst = null;
+    }
   }
 
   remove(id: string): void {
     this.entries.delete(id);
+    this.newestFirst = null;
   }
 
   get size(): number {
@@ -52,5 +94,20 @@ export class CatalogCache implements ItemCatalog {
 
   mainCategory(id: string): string | undefined {
     return this.entries.get(id)?.categories[0];
+  }
+
+  /** The item's attributes for rules and features (the same object each time: do not modify). */
+  attributes(id: string): ItemAttributes | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Visible items, newest first (ties by id). */
+  newest(): readonly string[] {
+    if (!this.newestFirst) {
+      const visible = [...this.entries].filter(([, e]) => !e.hidden);
+      visible.sort((a, b) => b[1].createdAt - a[1].createdAt || (a[0] < b[0] ? -1 : 1));
+      this.newestFirst = visible.map(([id]) => id);
+    }
+    return this.newestFirst;
   }
 }
