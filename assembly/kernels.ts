@@ -307,3 +307,5 @@ export function alsHalfStep(
     memory.copy(tRow, x, kb);
   }
 }
+
+export * from './dense';

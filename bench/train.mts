@@ -32,6 +32,7 @@ function trainingFlops(name: string, d: TrainingData, p: Record<string, number>)
     const perEpoch = matvecs * (2 * k * k * rows + 2 * 4 * k * nnz) + 2 * k * k * rows; // + both Gram matrices
     return p['epochs']! * perEpoch;
   }
+  if (name === 'ease') return Math.min(p['maxItems']!, x.cols) ** 3; // the block sweep inverse
   if (name === 'bpr') return p['epochs']! * nnz * 10 * p['factors']!; // per triple: 2 dots + 3 vector updates
   if (name === 'itemknn') {
     let pairs = 0;
@@ -68,7 +69,8 @@ if (values.one) {
     console.log(`skipped: ${data}/gowalla/train.txt not found (set MAGPIE_DATA)`);
     process.exit(0);
   }
-  const names = values.algo ? values.algo.split(',') : algorithms.map((a) => a.name);
+  // Gowalla has no item content: the content-based algorithms are benchmarked by bench/content.mts.
+  const names = values.algo ? values.algo.split(',') : algorithms.filter((a) => !a.needsContent).map((a) => a.name);
   console.log(`node ${process.version}, kernels: ${wasmKernelsEnabled() ? 'wasm simd' : 'typescript'}, threads: ${kernelThreadCount()}`);
   console.log('Gowalla train.txt (29,858 users, 40,981 items, 810,128 interactions); metrics: tune-train → tune-test');
   console.log('algorithm   train s  peak RSS MB  GFLOP/s  Recall@20  NDCG@20  params');

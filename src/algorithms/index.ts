@@ -6,3 +6,4 @@ export { ials, trainIals, ialsParamsSchema, IalsModel, type IalsParams } from '.
 export { bpr, trainBpr, bprParamsSchema, BprModel, type BprParams } from './bpr/index.js';
 export { BlendModel } from './blend/index.js';
 export { FactorModel } from './shared/factor-model.js';
+export { ease, trainEase, easeParamsSchema, EaseModel, type EaseParams, type EaseSolveOptions } from './ease/index.js';

@@ -5,7 +5,7 @@ import { algorithms, getAlgorithm, parseParams } from './registry.js';
 describe('algorithm registry', () => {
   it('lists every algorithm once, each with defaults for empty params', () => {
     const names = algorithms.map((a) => a.name);
-    expect(names).toEqual(['popularity', 'itemknn', 'ials', 'bpr', 'blend']);
+    expect(names).toEqual(['popularity', 'itemknn', 'ials', 'bpr', 'ease', 'content', 'hybrid', 'blend']);
     for (const a of algorithms) {
       expect(getAlgorithm(a.name)).toBe(a);
       expect(a.summary.length).toBeGreaterThan(10);
@@ -30,7 +30,7 @@ describe('algorithm registry', () => {
       expect(isMagpieError(err) && err.code).toBe('UNKNOWN_ALGORITHM');
       expect((err as { details: unknown }).details).toEqual({
         name: 'svd++',
-        known: ['popularity', 'itemknn', 'ials', 'bpr', 'blend'],
+        known: ['popularity', 'itemknn', 'ials', 'bpr', 'ease', 'content', 'hybrid', 'blend'],
       });
     }
   });

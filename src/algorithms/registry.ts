@@ -1,6 +1,9 @@
 import { MagpieError } from '../core/index.js';
 import { makeBlend } from './blend/index.js';
 import { bpr } from './bpr/index.js';
+import { content } from './content/index.js';
+import { ease } from './ease/index.js';
+import { hybrid } from './hybrid/index.js';
 import { ials } from './ials/index.js';
 import { itemKnn } from './itemknn/index.js';
 import { popularity } from './popularity/index.js';
@@ -15,6 +18,9 @@ export const algorithms: readonly Algorithm[] = [
   itemKnn,
   ials,
   bpr,
+  ease,
+  content,
+  hybrid,
   makeBlend((name) => getAlgorithm(name), (algorithm, params, source) => parseParams(algorithm, params, source)) as unknown as Algorithm,
 ];
 

@@ -69,6 +69,8 @@ export interface Algorithm<P extends Record<string, unknown> = Record<string, un
   readonly summary: string;
   /** Validates params and fills defaults; `.parse({})` gives the defaults. */
   readonly paramsSchema: z.ZodType<P>;
+  /** Trains only on data that carries item content (TrainingData.content); others skip it. */
+  readonly needsContent?: boolean;
   /** What `magpie tune` searches by default: ranges that suit implicit feedback at Gowalla scale. */
   readonly searchSpace?: SearchSpace<P>;
   train(data: TrainingData, params: P, ctx: TrainContext): Promise<Model>;

@@ -1,4 +1,5 @@
 export * from './training-data.js';
+export * from './content/index.js';
 export * from './bundle.js';
 export * from './snapshot-builder.js';
 export * from './test-set.js';

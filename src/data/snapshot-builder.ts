@@ -1,5 +1,6 @@
 import { IdIndex, roleOf, weightOf, type FeedbackEvent, type FeedbackTypes } from '../core/index.js';
 import { csrFromTriples } from '../math/index.js';
+import { ItemContentBuilder, type ItemContentSource } from './content/index.js';
 import type { TrainingData } from './training-data.js';
 
 interface Cell {
@@ -17,15 +18,20 @@ export class SnapshotBuilder {
   private readonly users = new IdIndex();
   private readonly items = new IdIndex();
   private readonly cells = new Map<number, Map<number, Cell>>();
+  private readonly content = new ItemContentBuilder();
   private minTime = Infinity;
   private maxTime = -Infinity;
   private events = 0;
 
   constructor(private readonly types: FeedbackTypes) {}
 
-  /** Registers users/items that have no events yet, so they keep an index. */
-  addItem(id: string): void {
-    this.items.add(id);
+  /**
+   * Registers an item, so it keeps an index even without events; with `item`, also its content
+   * (title, text, categories, tags, embedding), which the snapshot then carries as `content`.
+   */
+  addItem(id: string, item?: ItemContentSource): void {
+    const i = this.items.add(id);
+    if (item) this.content.set(i, item);
   }
 
   add(e: FeedbackEvent): void {
@@ -77,6 +83,7 @@ export class SnapshotBuilder {
     const vv = order.map((k) => v[k]!);
     const interactions = csrFromTriples(this.users.size, this.items.size, rr, cc, vv);
     const lastSeen = Float64Array.from(order.map((k) => t[k]!));
-    return { users: this.users, items: this.items, interactions, lastSeen, now };
+    const content = this.content.build(this.items.size);
+    return { users: this.users, items: this.items, interactions, lastSeen, now, ...(content ? { content } : {}) };
   }
 }

@@ -1,11 +1,14 @@
 import { IdIndex } from '../core/index.js';
 import { csrFromTriples, type Csr } from '../math/index.js';
+import type { ItemContent } from './content/index.js';
 
 /**
  * An immutable training snapshot: who interacted with what, and how strongly.
  * `interactions` is users × items with positive interaction strengths; `lastSeen` (when known)
  * holds, for each stored cell, the time of the latest positive event in ms, aligned with
- * `interactions.values`. `now` is the reference time for time-decayed models.
+ * `interactions.values`. `now` is the reference time for time-decayed models. `content`, when the
+ * snapshot was built from a catalogue, holds the items' content features aligned with `items`
+ * (what the content and hybrid models train on); interaction-only sources leave it out.
  */
 export interface TrainingData {
   readonly users: IdIndex;
@@ -13,6 +16,7 @@ export interface TrainingData {
   readonly interactions: Csr;
   readonly lastSeen: Float64Array | null;
   readonly now: number;
+  readonly content?: ItemContent | undefined;
 }
 
 /** Per-user item lists (e.g. a LightGCN file) → a binary TrainingData with weight 1 per pair. */

@@ -6,3 +6,4 @@ export * from './cholesky.js';
 export * from './cg.js';
 export * from './normalize.js';
 export * from './wasm/index.js';
+export * from './ann/index.js';

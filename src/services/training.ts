@@ -1,7 +1,7 @@
 import { MagpieError, type Clock, type FeedbackEvent, type JsonObject } from '../core/index.js';
 import type { MagpieConfig } from '../config/index.js';
 import { getAlgorithm, type Model, type TrainProgress } from '../algorithms/index.js';
-import { SnapshotBuilder, timeSplit, type TrainingData } from '../data/index.js';
+import { SnapshotBuilder, alignItemContent, timeSplit, type TrainingData } from '../data/index.js';
 import { evaluateModel } from '../eval/index.js';
 import { nnz } from '../math/index.js';
 import type { DataStore, ModelMeta, ModelStore, TrainingDataStats } from '../ports/index.js';
@@ -51,6 +51,8 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
     config.training.holdoutFraction > 0 && events.length >= MIN_EVENTS_FOR_HOLDOUT
       ? timeSplit(events, { testFraction: config.training.holdoutFraction, types: config.feedback.types })
       : null;
+  // The holdout's training part is built from events alone: give it the catalogue's content.
+  if (holdout && full.content) holdout.train = { ...holdout.train, content: alignItemContent(full.content, full.items, holdout.train.items) };
   const stats = dataStats(full, events);
 
   const saved: ModelMeta[] = [];
@@ -87,7 +89,7 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
 async function snapshot(deps: TrainingDeps, now: number): Promise<{ events: FeedbackEvent[]; full: TrainingData }> {
   const builder = new SnapshotBuilder(deps.config.feedback.types);
   // Every catalogue item gets an index, so models know items that have no feedback yet.
-  for await (const batch of deps.store.scanItems(10_000)) for (const item of batch) builder.addItem(item.id);
+  for await (const batch of deps.store.scanItems(10_000)) for (const item of batch) builder.addItem(item.id, item);
   const events: FeedbackEvent[] = [];
   for await (const batch of deps.store.scanEvents(10_000)) {
     for (const e of batch) {

@@ -1,6 +1,7 @@
 import type { IdIndex } from '../../core/index.js';
 import type { ScoredList } from '../../math/index.js';
-import { decodeModel, encodeModel, sizedArray } from '../shared/model-bundle.js';
+import { explainByRows, rowArrays, rowsFromBundle, scoreByRows } from '../shared/item-rows.js';
+import { decodeModel, encodeModel } from '../shared/model-bundle.js';
 import type { Model, UserQuery } from '../types.js';
 import { itemKnnParamsSchema, type ItemKnnParams } from './params.js';
 import type { NeighbourLists } from './similarity.js';
@@ -19,16 +20,9 @@ export class ItemKnnModel implements Model {
   ) {}
 
   scoreUser(query: UserQuery, out: Float32Array): void {
-    out.fill(0);
-    const { indptr, indices, values } = this.neighbours;
-    const n = this.items.size;
-    for (let q = 0; q < query.items.length; q++) {
-      const h = query.items[q]!;
-      if (h < 0 || h >= n) continue;
-      const w = query.weights[q]!;
-      for (let k = indptr[h]!; k < indptr[h + 1]!; k++) out[indices[k]!] = out[indices[k]!]! + w * values[k]!;
-    }
+    scoreByRows(this.neighbours, this.items.size, query, out);
   }
+
 
   similarItems(item: number, k: number): ScoredList {
     if (item < 0 || item >= this.items.size) return { indices: new Int32Array(0), scores: new Float32Array(0) };
@@ -39,24 +33,9 @@ export class ItemKnnModel implements Model {
 
   /** The history entry with the largest term weight(h) · sim(h, item) in the item's score. */
   explain(query: UserQuery, item: number): number {
-    const { indptr, indices, values } = this.neighbours;
-    let best = -1;
-    let bestContribution = 0;
-    for (let q = 0; q < query.items.length; q++) {
-      const h = query.items[q]!;
-      if (h < 0 || h >= this.items.size) continue;
-      for (let k = indptr[h]!; k < indptr[h + 1]!; k++) {
-        if (indices[k] !== item) continue;
-        const c = query.weights[q]! * values[k]!;
-        if (c > bestContribution) {
-          bestContribution = c;
-          best = q;
-        }
-        break;
-      }
-    }
-    return best;
+    return explainByRows(this.neighbours, this.items.size, query, item);
   }
+
 
   serialize(): Uint8Array {
     return encodeModel({
@@ -65,16 +44,12 @@ export class ItemKnnModel implements Model {
       params: this.params,
       extra: {},
       items: this.items,
-      arrays: { indptr: this.neighbours.indptr, indices: this.neighbours.indices, values: this.neighbours.values },
+      arrays: rowArrays(this.neighbours),
     });
   }
 
   static deserialize(bytes: Uint8Array): ItemKnnModel {
     const m = decodeModel(bytes, ITEMKNN, FORMAT, itemKnnParamsSchema);
-    const indptr = sizedArray(m.bundle, 'indptr', Int32Array, m.items.size + 1);
-    const total = indptr[m.items.size]!;
-    const indices = sizedArray(m.bundle, 'indices', Int32Array, total);
-    const values = sizedArray(m.bundle, 'values', Float32Array, total);
-    return new ItemKnnModel(m.params, m.items, { indptr, indices, values });
+    return new ItemKnnModel(m.params, m.items, rowsFromBundle(m.bundle, m.items.size));
   }
 }

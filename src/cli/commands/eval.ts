@@ -28,7 +28,12 @@ export function evalCommand(program: Command): void {
     .action(async (o: EvalOptions) => {
       const progress = progressReporter();
       const { split, dataset } = await loadSplit(o, progress);
-      const selected = selectAlgorithms(o.algo);
+      const selected = selectAlgorithms(o.algo).filter((a) => {
+        // "all" means all that can train here: content models need item content the data lacks.
+        const skip = o.algo === 'all' && a.needsContent === true && !split.train.content;
+        if (skip) say(`${a.name}: skipped (the data has no item content)`);
+        return !skip;
+      });
       const results: AlgorithmResult[] = [];
       for (const algorithm of selected) {
         const params = parseParams(algorithm, paramsFor(o.params, algorithm.name, selected.length), '--params');
