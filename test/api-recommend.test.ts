@@ -35,7 +35,7 @@ describe('recommendations over HTTP (default pipeline)', () => {
   it("ranks the one space film a space fan has not seen first, saying why", async () => {
     const list = await recs('/api/recommend/user0?n=5');
     expect(list[0]!.id).toBe('s1');
-    expect(list[0]!.source).toBe(engine.config.training.models.main!.algorithm);
+    expect(list[0]!.source).toBe('collaborative');
     expect(list[0]!.reason).toMatch(/^because you liked "Space Film \d"$/);
     for (const r of list) expect(['s2', 's3', 's4', 's5', 's6']).not.toContain(r.id); // seen
   });

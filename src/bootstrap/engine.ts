@@ -5,6 +5,8 @@ import type { TrainProgress } from '../algorithms/index.js';
 import {
   CatalogCache,
   IngestService,
+  ImpressionLogger,
+  outcomesOf,
   LogApplier,
   ModelCache,
   RecommendService,
@@ -64,11 +66,22 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   const stores = await openStores(target);
 
   const catalog = new CatalogCache();
+  const impressions = new ImpressionLogger(stores.impressions, config.serving.attributionMinutes * 60_000, {
+    flushMs: 200,
+    maxItems: 5_000,
+    onError: (err) => log('error', 'impression logging failed', { err: String(err) }),
+  });
+  // Assigned below; events applied before it exists (recovery) have no cache to invalidate.
+  let recommend: RecommendService | undefined;
   const applier = new LogApplier(stores.log, stores.data, {
     consumer: 'store',
     batchSize: 10_000,
     clock,
-    onApplied: (events) => catalog.ensure(events.map((e) => e.item)),
+    onApplied: (events) => {
+      catalog.ensure(events.map((e) => e.item));
+      for (const e of events) recommend?.invalidateUser(e.user);
+      impressions.outcome(outcomesOf(events, config.feedback.types));
+    },
   });
   const models = new ModelCache(stores.models, Object.keys(config.training.models), {
     onSwap: (role, sm) => log('info', `model in service: ${role} v${sm.meta.version} (${sm.meta.algorithm})`),
@@ -77,12 +90,25 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   const schemas = makeSchemas(config.ingest);
   const records = new RecordsService({ store: stores.data, catalog, clock });
   const ingest = new IngestService({ config, store: stores.data, log: stores.log, applier, clock });
-  const recommend = new RecommendService({ config, store: stores.data, catalog, models });
+  recommend = new RecommendService({ config, store: stores.data, catalog, models, impressions, now: () => clock.now() });
+
+  /** Swaps in newer models, then warms the serving structures they need before requests do. */
+  const refreshModels = async (): Promise<string[]> => {
+    const swapped = await models.refresh();
+    if (swapped.length > 0) {
+      try {
+        recommend?.warmUp();
+      } catch (err) {
+        log('warn', 'serving warm-up failed', { err: String(err) });
+      }
+    }
+    return swapped;
+  };
 
   // Recover: apply whatever a previous process appended but did not apply, then load state.
   await applier.drain();
   await catalog.load(stores.data);
-  await models.refresh();
+  await refreshModels();
 
   const useWorker = config.training.inWorker && target.shareable;
   const scheduler = new TrainingScheduler<TrainingSummary>({
@@ -92,7 +118,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
         ? trainInWorker(config, clock.now(), opts.onTrainProgress)
         : trainInProcess(config, stores, clock, opts.onTrainProgress),
     onDone: async (summary) => {
-      await models.refresh();
+      await refreshModels();
       log('info', `training finished in ${summary.seconds.toFixed(1)} s`);
     },
     onError: (err) => log('error', 'training failed', { err: String(err) }),
@@ -136,6 +162,10 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       metrics,
       status,
       listModels: (name) => stores.models.list(name),
+      ctr: async (q) => {
+        await impressions.flush();
+        return stores.impressions.ctr(q);
+      },
       train: () => scheduler.trigger(),
     });
     return app;
@@ -161,7 +191,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       const fastify = await server();
       const url = await fastify.listen({ host: config.server.host, port: config.server.port });
       const pollMs = Math.max(ROLE_POLL_MS_MIN, config.serving.modelPollSeconds * 1000);
-      stopLoops.push(startPoller(pollMs, () => models.refresh(), (err) => log('error', 'model refresh failed', { err: String(err) })));
+      stopLoops.push(startPoller(pollMs, () => refreshModels(), (err) => log('error', 'model refresh failed', { err: String(err) })));
       stopLoops.push(startPoller(1_000, () => applier.drain(), (err) => log('error', 'log apply failed', { err: String(err) })));
       scheduler.start();
       stopLoops.push(() => scheduler.stop());
@@ -174,6 +204,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       await app?.close();
       await scheduler.idle();
       await applier.drain().catch(() => undefined);
+      await impressions.flush();
       await stores.close();
     },
   };

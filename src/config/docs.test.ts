@@ -8,7 +8,7 @@ import { configSchema } from './schema.js';
 function keyPaths(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix];
   // Open records (feedback types, model roles) are documented as a whole, not per entry.
-  if (prefix === 'feedback.types' || prefix === 'training.models') return [prefix];
+  if (prefix === 'feedback.types' || prefix === 'training.models' || prefix === 'serving.surfaces') return [prefix];
   return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
 }
 

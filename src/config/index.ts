@@ -1,2 +1,4 @@
 export * from './schema.js';
 export * from './load.js';
+export * from './surface-rules.js';
+export * from './surfaces.js';

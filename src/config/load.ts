@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MagpieError } from '../core/index.js';
+import { deepMerge, isPlainObject } from './merge.js';
 import { configSchema, type MagpieConfig, type MagpieConfigInput } from './schema.js';
+
+export { deepMerge };
 
 /** Environment variables the engine reads (this module is the only reader of process.env). */
 export const ENV_VARS = {
@@ -77,14 +80,3 @@ function fromEnv(env: Record<string, string | undefined>): MagpieConfigInput {
   return out as MagpieConfigInput;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Objects merge key by key; anything else in `b` replaces `a`. */
-export function deepMerge(a: unknown, b: unknown): unknown {
-  if (!isPlainObject(a) || !isPlainObject(b)) return b === undefined ? a : b;
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = deepMerge(a[k], v);
-  return out;
-}

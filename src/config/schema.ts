@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { surfacesSchema } from './surfaces.js';
 
 /**
  * The one configuration schema. Every field has a default, so `{}` is a working engine:
@@ -106,6 +107,13 @@ export const configSchema = z.strictObject({
       historyLimit: z.number().int().positive().default(500).describe('How many recent events describe a user.'),
       excludeSeen: z.boolean().default(true).describe('Never recommend an item the user already interacted with.'),
       modelPollSeconds: z.number().positive().default(5).describe('How often a server checks for a newer model.'),
+      surfaces: surfacesSchema,
+      retrieval: z
+        .enum(['exact', 'auto', 'hnsw'])
+        .default('exact')
+        .describe('Collaborative candidates: exact scan of every item (SIMD), an HNSW graph (usearch; built per process when a model is swapped in), or auto (HNSW from 30,000 items).'),
+      cacheEntries: z.number().int().min(1).default(100_000).describe('Most cached lists kept in memory per server process (LRU).'),
+      attributionMinutes: z.number().positive().default(30).describe('An outcome without a request id is attributed to the newest impression of its item within this window.'),
     })
     .prefault({}),
   demo: z.boolean().default(false).describe('Load the generated demo data set when the store is empty.'),

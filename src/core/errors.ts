@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: 'This path does not answer this method.',
   USER_NOT_FOUND: 'No user has this id.',
   ITEM_NOT_FOUND: 'No item has this id.',
+  SURFACE_NOT_FOUND: 'No surface (serving pipeline) has this name.',
   MODEL_NOT_FOUND: 'No trained model has this name or version.',
   UNKNOWN_USER: 'An event names a user that does not exist and on-the-fly creation is off.',
   UNKNOWN_ITEM: 'An event names an item that does not exist and on-the-fly creation is off.',

@@ -5,3 +5,7 @@ export type * from './request.js';
 export * from './recommender.js';
 export * from './query.js';
 export type * from './candidate.js';
+export * from './candidates/index.js';
+export * from './postprocess/index.js';
+export * from './ranking/index.js';
+export * from './surface.js';

@@ -1,5 +1,5 @@
 import type { MagpieConfig } from '../config/index.js';
-import type { ModelMeta, StoreCounts } from '../ports/index.js';
+import type { CtrQuery, CtrRow, ModelMeta, StoreCounts } from '../ports/index.js';
 import type { IngestService, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -22,6 +22,8 @@ export interface ServerDeps {
   metrics: ServerMetrics;
   status(): Promise<EngineStatus>;
   listModels(name?: string): Promise<ModelMeta[]>;
+  /** Click-through rates from the impression store (after flushing queued impressions). */
+  ctr(q: CtrQuery): Promise<CtrRow[]>;
   /** Starts a training run and resolves when it has finished and its models are in service. */
   train(): Promise<TrainingSummary>;
 }

@@ -28,7 +28,8 @@ export const eventOut = z.object({
   context: z.record(z.string(), z.json()).nullable(),
 });
 export const recommendationOut = z.object({
-  requestId: z.string(),
+  requestId: z.string().describe('Echo it in the context of a click or purchase event (context.requestId) to attribute the outcome to this list.'),
+  surface: z.string().optional(),
   items: z.array(z.object({ id: z.string(), score: z.number(), source: z.string(), reason: z.string() })),
 });
 export const pageOf = <T extends z.ZodType>(one: T) => z.object({ items: z.array(one), next: z.string().nullable() });

@@ -1,21 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { MagpieError, type FeedbackEvent, type Item } from '../core/index.js';
+import { MagpieError, type FeedbackEvent, type Item, type User } from '../core/index.js';
 import type { MagpieConfig } from '../config/index.js';
 import {
   buildHistory,
   rankedByRole,
-  recommendForUser,
-  similarTo,
+  runSurface,
+  type Candidate,
   type PipelineContext,
   type RecommendedItem,
   type RecommendRequest,
+  type SourceInput,
+  type UserHistory,
 } from '../pipeline/index.js';
 import type { DataStore } from '../ports/index.js';
 import type { CatalogCache } from './catalog.js';
+import type { ImpressionLogger } from './impression-logger.js';
 import type { ModelCache } from './model-cache.js';
+import { ServingCache } from './serving-cache.js';
+import { SurfaceSet } from './surface-set.js';
 
 export interface RecommendResponse {
   requestId: string;
+  surface?: string;
   items: RecommendedItem[];
 }
 
@@ -26,19 +32,89 @@ export interface ListQuery {
   exclude?: readonly string[] | undefined;
 }
 
-/** The read side: personalised lists, similar items, popular, trending and latest. */
+export interface SurfaceQuery extends ListQuery {
+  surface?: string | undefined;
+  /** Keep items with any of these tags. */
+  tags?: readonly string[] | undefined;
+  /** An attribute expression every item must match (docs/serving.md). */
+  filter?: string | undefined;
+}
+
+/** Onboarding preferences a user may carry in attributes.preferences (cold start). */
+interface Preferences {
+  categories: string[];
+  items: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** The read side: surfaces (home, item, rerank, email…), popular, trending and latest. */
 export class RecommendService {
   private readonly ctx: PipelineContext;
+  readonly surfaces: SurfaceSet;
+  readonly cache: ServingCache;
 
   constructor(
-    private readonly deps: { config: MagpieConfig; store: DataStore; catalog: CatalogCache; models: ModelCache },
+    private readonly deps: {
+      config: MagpieConfig;
+      store: DataStore;
+      catalog: CatalogCache;
+      models: ModelCache;
+      impressions?: ImpressionLogger | undefined;
+      now?: (() => number) | undefined;
+    },
   ) {
     this.ctx = { models: deps.models, catalog: deps.catalog, excludeSeen: deps.config.serving.excludeSeen };
+    this.surfaces = new SurfaceSet(deps.config, deps.models);
+    this.cache = new ServingCache(deps.config.serving.cacheEntries);
   }
 
-  async recommend(user: string, q: ListQuery = {}): Promise<RecommendResponse> {
-    const events = await this.deps.store.userEvents(user, { limit: this.deps.config.serving.historyLimit });
-    return this.respond(recommendForUser(this.ctx, buildHistory(events, this.deps.config.feedback.types), this.request(q)));
+  /** A user's list on a user-anchored surface (home by default). */
+  async recommend(user: string, q: SurfaceQuery = {}): Promise<RecommendResponse> {
+    const name = q.surface ?? 'home';
+    this.surfaces.expectAnchor(name, 'user');
+    return this.serve(user, name, q);
+  }
+
+  /** Items similar to one item, through the item surface (or another item-anchored one). */
+  async similar(item: string, q: SurfaceQuery = {}, user?: string): Promise<RecommendResponse> {
+    const name = q.surface ?? 'item';
+    this.surfaces.expectAnchor(name, 'item');
+    if (!(await this.deps.store.getItem(item))) throw new MagpieError('ITEM_NOT_FOUND', `no item "${item}"`, { id: item });
+    return this.serve(user ?? '', name, q, { anchor: item });
+  }
+
+  /** The caller's items, reordered for the user (search results, a category page…). */
+  async rerank(user: string, items: readonly string[], q: SurfaceQuery = {}): Promise<RecommendResponse> {
+    const name = q.surface ?? 'rerank';
+    this.surfaces.expectAnchor(name, 'list');
+    return this.serve(user, name, { ...q, n: q.n ?? items.length }, { items });
+  }
+
+  /**
+   * Runs every surface once on a made-up history, so the lazily built serving structures of new
+   * models (vector scorers, sorted rankings) are ready before the first real request needs them.
+   */
+  warmUp(): void {
+    const main = this.deps.models.get('main')?.model;
+    const item = main && main.items.size > 0 ? main.items.idAt(0) : undefined;
+    const history: UserHistory = {
+      positives: new Map(item === undefined ? [] : [[item, 1]]),
+      negatives: new Set(),
+      seen: new Set(item === undefined ? [] : [item]),
+      lastEventAt: null,
+    };
+    const now = this.now();
+    for (const name of this.surfaces.names()) {
+      const anchor = this.surfaces.get(name).surface.config.anchor;
+      const input = this.sourceInput('', history, { categories: [], items: [] }, now, anchor === 'item' ? item : undefined);
+      this.surfaces.run(name, input, { n: 10, offset: 0, seed: 0, excludeSeen: true, items: item === undefined ? [] : [item] });
+    }
+  }
+
+  /** Drops cached lists of a user (their feedback or profile changed in this process). */
+  invalidateUser(user: string): void {
+    this.cache.invalidateUser(user);
   }
 
   /**
@@ -47,11 +123,6 @@ export class RecommendService {
    */
   history(user: string, limit: number, before?: number, beforeId?: string): Promise<FeedbackEvent[]> {
     return this.deps.store.userEvents(user, { limit, before, beforeId });
-  }
-
-  async similar(item: string, q: ListQuery = {}): Promise<RecommendResponse> {
-    if (!(await this.deps.store.getItem(item))) throw new MagpieError('ITEM_NOT_FOUND', `no item "${item}"`, { id: item });
-    return this.respond(similarTo(this.ctx, item, this.request(q)));
   }
 
   popular(q: ListQuery = {}): RecommendResponse {
@@ -79,6 +150,75 @@ export class RecommendService {
     return this.respond(list);
   }
 
+  private async serve(
+    user: string,
+    name: string,
+    q: SurfaceQuery,
+    extra: { anchor?: string; items?: readonly string[] } = {},
+  ): Promise<RecommendResponse> {
+    const { surface } = this.surfaces.get(name);
+    const now = this.now();
+    const req = this.request(q);
+    const key = JSON.stringify([name, req.n, req.offset, q.category ?? null, q.tags ?? null, q.filter ?? null, q.exclude ?? null, extra.anchor ?? null, extra.items ?? null]);
+    const cacheSeconds = surface.config.cacheSeconds;
+    const [newest, profile] = await Promise.all([
+      user ? this.deps.store.userEvents(user, { limit: 1 }) : Promise.resolve([]),
+      user ? this.deps.store.getUser(user) : Promise.resolve(null),
+    ]);
+    const token = `${newest[0]?.id ?? ''}\u0000${newest[0]?.timestamp ?? ''}\u0000${profile ? JSON.stringify(profile.attributes) : ''}`;
+    let page = cacheSeconds > 0 ? this.cache.get(user, key, token) : undefined;
+    if (!page) {
+      const events = newest.length === 0 ? [] : await this.deps.store.userEvents(user, { limit: this.deps.config.serving.historyLimit });
+      const prefs = preferencesOf(profile);
+      const history = withOnboarding(buildHistory(events, this.deps.config.feedback.types), prefs);
+      page = this.surfaces.run(name, this.sourceInput(user, history, prefs, now, extra.anchor), {
+        n: req.n,
+        offset: req.offset,
+        seed: seedOf(user, now),
+        excludeSeen: this.deps.config.serving.excludeSeen,
+        items: extra.items,
+        filters: {
+          categories: q.category ? [q.category] : undefined,
+          tags: q.tags && q.tags.length > 0 ? q.tags : undefined,
+          filter: q.filter,
+          exclude: req.exclude,
+        },
+      });
+      this.cache.set(user, key, token, page, cacheSeconds);
+    }
+    const response = this.respond(page.map(toRecommended), name);
+    this.deps.impressions?.log({
+      requestId: response.requestId,
+      user,
+      surface: name,
+      time: now,
+      items: page.map((c, r) => ({ item: c.id, position: req.offset + r, source: c.source, score: c.score })),
+    });
+    return response;
+  }
+
+  private sourceInput(user: string, history: UserHistory, prefs: Preferences, now: number, anchor: string | undefined): SourceInput {
+    const catalog = this.deps.catalog;
+    const blocked = (id: string): boolean =>
+      !catalog.isRecommendable(id) || history.negatives.has(id) || (this.deps.config.serving.excludeSeen && history.seen.has(id));
+    return {
+      user,
+      history,
+      models: this.deps.models,
+      attributes: (id) => catalog.attributes(id),
+      title: (id) => catalog.title(id) ?? id,
+      newest: () => catalog.newest(),
+      now,
+      anchor,
+      preferredCategories: prefs.categories,
+      blocked,
+    };
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
   private request(q: ListQuery): RecommendRequest {
     const { defaultN, maxN } = this.deps.config.serving;
     return {
@@ -89,7 +229,36 @@ export class RecommendService {
     };
   }
 
-  private respond(items: RecommendedItem[]): RecommendResponse {
-    return { requestId: randomUUID(), items };
+  private respond(items: RecommendedItem[], surface?: string): RecommendResponse {
+    return surface === undefined ? { requestId: randomUUID(), items } : { requestId: randomUUID(), surface, items };
   }
+}
+
+function toRecommended(c: Candidate): RecommendedItem {
+  return { id: c.id, score: c.score, source: c.source, reason: c.reason };
+}
+
+/** attributes.preferences = { categories: [...], items: [...] }, read leniently. */
+function preferencesOf(user: User | null): Preferences {
+  const p = user?.attributes['preferences'];
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) return { categories: [], items: [] };
+  return { categories: strings((p as Record<string, unknown>)['categories']), items: strings((p as Record<string, unknown>)['items']) };
+}
+
+/** Onboarding liked items count as positive history (after the real history, weight 1). */
+function withOnboarding(history: UserHistory, prefs: Preferences): UserHistory {
+  for (const id of prefs.items) {
+    if (history.negatives.has(id) || history.positives.has(id)) continue;
+    history.positives.set(id, 1);
+    history.seen.add(id);
+  }
+  return history;
+}
+
+/** One seed per user and day: exploration draws are stable within a day, so pages stay disjoint. */
+function seedOf(user: string, now: number): number {
+  let h = 2166136261 ^ Math.floor(now / DAY_MS);
+  for (let i = 0; i < user.length; i++) h = Math.imul(h ^ user.charCodeAt(i), 16777619);
+  return h >>> 0;
 }

@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { storageOverrides, type EngineFactory, type StorageOptions } from '../engine-port.js';
+import type { MagpieConfigInput } from '../../config/index.js';
+import { storageOverrides, type CliEngine, type EngineFactory, type StorageOptions } from '../engine-port.js';
 import { say, parseIntOption } from '../output.js';
 
 interface ServeOptions extends StorageOptions {
@@ -7,7 +9,11 @@ interface ServeOptions extends StorageOptions {
   host?: string;
   demo?: boolean;
   train: boolean;
+  workers?: number;
 }
+
+const log = (level: string, msg: string, extra?: Record<string, unknown>): void =>
+  say(`${level === 'info' ? '' : `${level}: `}${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`);
 
 export function serveCommand(program: Command, createEngine: EngineFactory): void {
   program
@@ -20,36 +26,83 @@ export function serveCommand(program: Command, createEngine: EngineFactory): voi
     .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
     .option('--demo', 'load the generated demo data set when the store is empty')
     .option('--no-train', 'do not train when the server starts without models')
+    .option('--workers <n>', 'server processes sharing the port (node:cluster); 1 = this process only', parseIntOption)
     .action(async (o: ServeOptions) => {
       const server = o.port !== undefined || o.host !== undefined ? { server: { port: o.port, host: o.host } } : {};
-      const engine = await createEngine(
-        { ...storageOverrides(o), ...(server as object), ...(o.demo ? { demo: true } : {}) },
-        { log: (level, msg, extra) => say(`${level === 'info' ? '' : `${level}: `}${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`) },
-        o.config,
-      );
-      if (engine.config.demo) {
+      const overrides: MagpieConfigInput = { ...storageOverrides(o), ...(server as object), ...(o.demo ? { demo: true } : {}) };
+      const workers = o.workers ?? 1;
+      if (workers > 1 && cluster.isPrimary) return runPrimary(createEngine, overrides, o, workers);
+      // In a cluster, only the first worker trains (initially and on schedule); the others
+      // pick new models up from the model store like any other server.
+      const leader = !cluster.isWorker || cluster.worker?.id === 1;
+      const engine = await createEngine(leader ? overrides : { ...overrides, training: { intervalMinutes: 0 } }, { log }, o.config);
+      if (engine.config.demo && cluster.isPrimary) {
         const r = await engine.seedDemo();
         if (r.seeded) say(`loaded the demo data set: ${r.users} users, ${r.items} items, ${r.events} events`);
       }
       const { url } = await engine.listen();
-      const local = url.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-      say(`Magpie is serving on ${local}`);
-      say(`  API reference   ${local}/docs`);
-      say(`  try             curl ${local}/api/recommend/${engine.config.demo ? 'alice' : '<user>'}`);
-      const onStart = engine.config.training.onStart;
-      if (o.train && (onStart === 'always' || (onStart === 'if-missing' && !engine.models.get('main')))) {
-        say('training the first models in the background…');
-        engine.train().then(
-          (s) => say(`models trained in ${s.seconds.toFixed(1)} s: ${s.models.map((m) => `${m.name} v${m.version}`).join(', ')}`),
-          (err: Error) => say(`initial training did not run: ${err.message}`),
-        );
-      }
+      if (leader) announce(engine, url, workers);
+      if (leader && o.train) trainIfWanted(engine);
       const stop = async (signal: string): Promise<void> => {
-        say(`${signal}: shutting down`);
+        if (leader) say(`${signal}: shutting down`);
         await engine.close();
         process.exit(0);
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
     });
+}
+
+/**
+ * The cluster's primary serves nothing itself: it loads the demo data once (so workers never
+ * race to seed), then forks the workers, which share the port, and replaces any that dies.
+ */
+async function runPrimary(createEngine: EngineFactory, overrides: MagpieConfigInput, o: ServeOptions, workers: number): Promise<void> {
+  const setup = await createEngine({ ...overrides, training: { intervalMinutes: 0 } }, { log }, o.config);
+  if (!setup.config.storage.url.startsWith('sqlite:') || setup.config.storage.url === 'sqlite::memory:') {
+    await setup.close();
+    throw new Error('--workers needs a storage every process can open (a sqlite:<file> URL)');
+  }
+  if (setup.config.demo) {
+    const r = await setup.seedDemo();
+    if (r.seeded) say(`loaded the demo data set: ${r.users} users, ${r.items} items, ${r.events} events`);
+  }
+  await setup.close();
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    say(`worker ${worker.id} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals): void => {
+    stopping = true;
+    say(`${signal}: shutting down ${workers} workers`);
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+    let left = Object.keys(cluster.workers ?? {}).length;
+    if (left === 0) process.exit(0);
+    cluster.on('exit', () => {
+      if (--left === 0) process.exit(0);
+    });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+function announce(engine: CliEngine, url: string, workers: number): void {
+  const local = url.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  say(`Magpie is serving on ${local}${workers > 1 ? ` (${workers} processes)` : ''}`);
+  say(`  API reference   ${local}/docs`);
+  say(`  try             curl ${local}/api/recommend/${engine.config.demo ? 'alice' : '<user>'}`);
+}
+
+function trainIfWanted(engine: CliEngine): void {
+  const onStart = engine.config.training.onStart;
+  if (onStart === 'always' || (onStart === 'if-missing' && !engine.models.get('main'))) {
+    say('training the first models in the background…');
+    engine.train().then(
+      (s) => say(`models trained in ${s.seconds.toFixed(1)} s: ${s.models.map((m) => `${m.name} v${m.version}`).join(', ')}`),
+      (err: Error) => say(`initial training did not run: ${err.message}`),
+    );
+  }
 }

@@ -9,7 +9,7 @@ import { queryFor } from '../query.js';
 import type { ServingModel } from '../serving-models.js';
 import {
   collaborativeSource,
-  ExactRetrieval,
+  IndexRetrieval,
   freshSource,
   mergeCandidates,
   neighbourSource,
@@ -66,7 +66,7 @@ beforeAll(async () => {
 
 describe('collaborative source', () => {
   it('retrieves exactly the top of a full scoring of the folded-in user, never a blocked item', () => {
-    const source = collaborativeSource(new ExactRetrieval());
+    const source = collaborativeSource(new IndexRetrieval());
     const inp = input(3);
     const got = source.generate(inp, 15);
     expect(got).toHaveLength(15);
@@ -82,10 +82,10 @@ describe('collaborative source', () => {
   });
 
   it('proposes nothing for a user without history or when the role has no model', () => {
-    const source = collaborativeSource(new ExactRetrieval());
+    const source = collaborativeSource(new IndexRetrieval());
     const empty: UserHistory = { positives: new Map(), negatives: new Set(), seen: new Set(), lastEventAt: null };
     expect(source.generate(input(0, { history: empty }), 10)).toEqual([]);
-    expect(collaborativeSource(new ExactRetrieval(), 'nope').generate(input(0), 10)).toEqual([]);
+    expect(collaborativeSource(new IndexRetrieval(), 'nope').generate(input(0), 10)).toEqual([]);
   });
 });
 

@@ -7,6 +7,13 @@ import { vectorViewOf } from './vector-view.js';
 
 export const PERSONAL_REASON = 'picked for your taste';
 
+const personal = new WeakSet<CandidateSource>();
+
+/** Whether a source is a collaborative one (its items are explained from the user's history). */
+export function isPersonalSource(source: CandidateSource): boolean {
+  return personal.has(source);
+}
+
 /**
  * The personalised model's best items for the user's live history (folded in, ADR 0003). A
  * factor model (or a blend's factor component) is searched by vector retrieval over the folded-in
@@ -15,7 +22,7 @@ export const PERSONAL_REASON = 'picked for your taste';
  */
 export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', name = 'collaborative'): CandidateSource {
   const scratch = new WeakMap<Model, Float32Array>();
-  return {
+  const source: CandidateSource = {
     name,
     generate(input, limit) {
       const model = modelOf(input, role);
@@ -37,5 +44,32 @@ export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', n
       }
       return Array.from(top.indices, (i, r) => candidate(ids.idAt(i), name, top.scores[r]!, PERSONAL_REASON));
     },
+    scoreItems(input, wanted) {
+      const model = modelOf(input, role);
+      if (!model || input.history.positives.size === 0) return wanted.map(() => undefined);
+      const query = queryFor(model, input.history);
+      if (query.items.length === 0) return wanted.map(() => undefined);
+      const view = vectorViewOf(model);
+      if (view) {
+        const u = view.userVector(query);
+        return wanted.map((id) => {
+          const i = model.items.indexOf(id);
+          if (i < 0) return undefined;
+          let s = 0;
+          for (let t = 0; t < view.dim; t++) s += u[t]! * view.itemVectors[i * view.dim + t]!;
+          return s;
+        });
+      }
+      let scores = scratch.get(model);
+      if (!scores) scratch.set(model, (scores = new Float32Array(model.items.size)));
+      model.scoreUser(query, scores);
+      const s = scores;
+      return wanted.map((id) => {
+        const i = model.items.indexOf(id);
+        return i < 0 || s[i] === 0 ? undefined : s[i];
+      });
+    },
   };
+  personal.add(source);
+  return source;
 }

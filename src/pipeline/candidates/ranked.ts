@@ -53,6 +53,15 @@ export function rankedSource(opts: RankedSourceOptions): CandidateSource {
       }
       return out;
     },
+    scoreItems(input, wanted) {
+      const model = modelOf(input, opts.role);
+      if (!model || opts.segment) return wanted.map(() => undefined);
+      const { scores } = rankingOf(model);
+      return wanted.map((id) => {
+        const i = model.items.indexOf(id);
+        return i < 0 || !(scores[i]! > 0) ? undefined : scores[i];
+      });
+    },
   };
 }
 

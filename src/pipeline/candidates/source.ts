@@ -27,6 +27,11 @@ export interface SourceInput {
 export interface CandidateSource {
   readonly name: string;
   generate(input: SourceInput, limit: number): Candidate[];
+  /**
+   * This source's scores for given items (re-ranking a caller's list), undefined where it has
+   * none. Sources without it are asked to generate and their proposals among the items are used.
+   */
+  scoreItems?(input: SourceInput, ids: readonly string[]): (number | undefined)[];
 }
 
 export function candidate(id: string, source: string, score: number, reason: string): Candidate {

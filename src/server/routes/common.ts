@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MagpieError } from '../../core/index.js';
-import type { MagpieConfig } from '../../config/index.js';
+import { MAX_EXPRESSION_LENGTH, type MagpieConfig } from '../../config/index.js';
 import type { Schemas } from '../../services/index.js';
 
 export function typed(app: FastifyInstance) {
@@ -44,6 +44,27 @@ export function listQuery(s: Schemas, config: MagpieConfig) {
       .optional()
       .transform((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',')).filter(Boolean)))
       .describe('Item ids never to return, comma-separated or repeated.'),
+  });
+}
+
+/** A list query on a surface: listQuery plus surface, tags and an attribute-expression filter. */
+export function surfaceQuery(s: Schemas, config: MagpieConfig) {
+  return listQuery(s, config).extend({
+    surface: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,63}$/)
+      .optional()
+      .describe(`The serving pipeline (configured: ${Object.keys(config.serving.surfaces).join(', ')}).`),
+    tags: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',')).filter(Boolean)))
+      .describe('Only items with any of these tags, comma-separated or repeated.'),
+    filter: z
+      .string()
+      .max(MAX_EXPRESSION_LENGTH)
+      .optional()
+      .describe('An attribute expression every item must match, e.g. `price < 20 and "drama" in categories` (docs/serving.md).'),
   });
 }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps.js';
 import { errorOut, formatItem, itemOut, pageOf, recommendationOut } from '../format.js';
-import { batchBody, idParams, listQuery, pageQuery, typed, upsertedOut } from './common.js';
+import { batchBody, idParams, surfaceQuery, pageQuery, typed, upsertedOut } from './common.js';
 
 export function itemRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const s = deps.schemas;
@@ -56,13 +56,14 @@ export function itemRoutes(app: FastifyInstance, deps: ServerDeps): void {
     schema: {
       tags: ['recommendations'],
       summary: 'Items similar to this one.',
+      description: 'Through the `item` surface (or another item-anchored one): neighbours of the item, filled with popular items.',
       params: idParams(s),
-      querystring: listQuery(s, deps.config),
-      response: { 200: recommendationOut, 404: errorOut },
+      querystring: surfaceQuery(s, deps.config).extend({ user: s.id.optional().describe('The viewer, if known: their seen and disliked items are left out.') }),
+      response: { 200: recommendationOut, 400: errorOut, 404: errorOut },
     },
     handler: async (req) => {
       deps.metrics.recommendations.inc({ kind: 'similar' });
-      return deps.recommend.similar(req.params.id, req.query);
+      return deps.recommend.similar(req.params.id, req.query, req.query.user);
     },
   });
 }
