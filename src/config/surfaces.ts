@@ -55,6 +55,7 @@ export const rankerSchema = z
       .enum(['rrf', 'zscore'])
       .default('rrf')
       .describe('Default fusion: rrf = Σ weight / (60 + rank in the source); zscore = Σ weight · standardised source score.'),
+    rrfK: z.number().nonnegative().default(60).describe('rrf: the k of 1 / (k + rank); larger flattens the top ranks.'),
     weights: z
       .record(z.string(), z.number().min(0))
       .default({})

@@ -14,6 +14,8 @@ export interface Candidate {
   reason: string;
   /** The ranking score: set by the ranker, adjusted by post-processing rules. Higher is better. */
   score: number;
+  /** The ranker's feature row for this request (logged with the impression, for training). */
+  features?: Float64Array | undefined;
 }
 
 /** What post-processing rules and ranking features may read about an item, from memory. */

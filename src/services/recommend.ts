@@ -4,7 +4,6 @@ import type { MagpieConfig } from '../config/index.js';
 import {
   buildHistory,
   rankedByRole,
-  runSurface,
   type Candidate,
   type PipelineContext,
   type RecommendedItem,
@@ -192,7 +191,13 @@ export class RecommendService {
       user,
       surface: name,
       time: now,
-      items: page.map((c, r) => ({ item: c.id, position: req.offset + r, source: c.source, score: c.score })),
+      items: page.map((c, r) => ({
+        item: c.id,
+        position: req.offset + r,
+        source: c.source,
+        score: c.score,
+        ...(c.features ? { features: Array.from(c.features) } : {}),
+      })),
     });
     return response;
   }

@@ -39,9 +39,14 @@ export class SurfaceSet {
     for (const [name, sc] of Object.entries(config.serving.surfaces)) {
       const surface = buildSurface(name, sc, retrieval);
       const assembler = new FeatureAssembler({ sources: sc.sources.map((s) => s.name), surfaces: names });
-      const ranker = new DefaultRanker(assembler.names, { method: sc.ranker.method, weights: sc.ranker.weights });
+      const ranker = new DefaultRanker(assembler.names, { method: sc.ranker.method, rrfK: sc.ranker.rrfK, weights: sc.ranker.weights });
       this.built.set(name, { surface, assembler, ranker });
     }
+  }
+
+  /** The feature names of a surface's ranker rows, in order (stored with learned rankers). */
+  featureNames(name: string): readonly string[] {
+    return this.get(name).assembler.names;
   }
 
   names(): string[] {
@@ -90,8 +95,10 @@ export class SurfaceSet {
     );
     const scores = b.ranker.score(rows);
     let lowest = Infinity;
+    const width = b.assembler.width;
     for (let r = 0; r < candidates.length; r++) {
       const c = candidates[r]!;
+      c.features = Float64Array.from(rows.values.subarray(r * width, (r + 1) * width));
       if (Object.keys(c.sourceScores).length === 0) continue;
       c.score = scores[r]!;
       lowest = Math.min(lowest, c.score);

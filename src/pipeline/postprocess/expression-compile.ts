@@ -1,4 +1,3 @@
-import type { ItemAttributes } from '../candidate.js';
 import { expressionError } from './expression-lexer.js';
 import { inSet, listHas, numberCompare, overlaps, parseIsoDate, type Getter, type ItemPredicate } from './expression-ops.js';
 import { parseExpression, type CompareOp, type ExprNode, type LiteralNode } from './expression-parser.js';

@@ -23,7 +23,7 @@ export class LambdaMart implements Objective {
   private readonly order: Int32Array;
 
   constructor(
-    private readonly labels: ArrayLike<number>,
+    labels: ArrayLike<number>,
     private readonly groups: Int32Array,
     private readonly options: RankingOptions,
   ) {
