@@ -90,7 +90,14 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   const schemas = makeSchemas(config.ingest);
   const records = new RecordsService({ store: stores.data, catalog, clock });
   const ingest = new IngestService({ config, store: stores.data, log: stores.log, applier, clock });
-  recommend = new RecommendService({ config, store: stores.data, catalog, models, impressions, now: () => clock.now() });
+  recommend = new RecommendService({
+    config,
+    store: stores.data,
+    catalog,
+    models,
+    impressions: config.serving.logImpressions ? impressions : undefined,
+    now: () => clock.now(),
+  });
 
   /** Swaps in newer models, then warms the serving structures they need before requests do. */
   const refreshModels = async (): Promise<string[]> => {

@@ -48,7 +48,7 @@ describe('parseConfig', () => {
       },
     });
     const { surfaces, ...serving } = c.serving;
-    expect(serving).toEqual({ defaultN: 10, maxN: 500, historyLimit: 500, excludeSeen: true, modelPollSeconds: 5, retrieval: 'exact', cacheEntries: 100_000, attributionMinutes: 30 });
+    expect(serving).toEqual({ defaultN: 10, maxN: 500, historyLimit: 500, excludeSeen: true, modelPollSeconds: 5, retrieval: 'exact', cacheEntries: 100_000, logImpressions: true, attributionMinutes: 30 });
     expect(Object.keys(surfaces)).toEqual(['home', 'item', 'rerank', 'email']);
     expect(c.demo).toBe(false);
   });

@@ -113,6 +113,7 @@ export const configSchema = z.strictObject({
         .default('exact')
         .describe('Collaborative candidates: exact scan of every item (SIMD), an HNSW graph (usearch; built per process when a model is swapped in), or auto (HNSW from 30,000 items).'),
       cacheEntries: z.number().int().min(1).default(100_000).describe('Most cached lists kept in memory per server process (LRU).'),
+      logImpressions: z.boolean().default(true).describe('Log every served list as an impression (CTR, ranker training).'),
       attributionMinutes: z.number().positive().default(30).describe('An outcome without a request id is attributed to the newest impression of its item within this window.'),
     })
     .prefault({}),

@@ -73,6 +73,7 @@ export interface LabelledImpression extends ImpressionItem {
  * attribution window before the outcome. Each shown item counts at most one outcome (the first).
  */
 export interface ImpressionStore {
+  /** Stores lists; a request id already stored is ignored (a list is logged once). */
   appendImpressions(batch: Impression[]): Promise<void>;
   /** Attributes each outcome; returns how many found an impression. */
   attributeOutcomes(outcomes: Outcome[], windowMs: number): Promise<{ attributed: number }>;

@@ -13,17 +13,16 @@ export class MemoryImpressionStore implements ImpressionStore {
   private readonly rows: LabelledImpression[] = [];
   private readonly byRequest = new Map<string, LabelledImpression[]>();
   private readonly byUser = new Map<string, LabelledImpression[]>();
-  /** request id + position of every stored row: a repeated one is ignored, as by the SQLite key. */
-  private readonly keys = new Set<string>();
+  /** Request ids stored: a repeated one is ignored, as by the SQLite key. */
+  private readonly requests = new Set<string>();
   private closed = false;
 
   async appendImpressions(batch: Impression[]): Promise<void> {
     this.assertOpen();
     for (const imp of batch) {
+      if (this.requests.has(imp.requestId) || imp.items.length === 0) continue;
+      this.requests.add(imp.requestId);
       for (const it of imp.items) {
-        const key = `${imp.requestId}\u0000${it.position}`;
-        if (this.keys.has(key)) continue;
-        this.keys.add(key);
         const row: LabelledImpression = {
           ...it,
           features: it.features ? [...it.features] : undefined,

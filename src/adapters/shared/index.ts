@@ -7,3 +7,4 @@ export * from './patches.js';
 export * from './records.js';
 export type * from './store-bundle.js';
 export * from './ctr.js';
+export * from './impression-rows.js';

@@ -8,6 +8,12 @@ export interface SqliteOpenOptions {
   readonly?: boolean | undefined;
   /** How long a write waits for another process's lock before failing (ms). */
   busyTimeoutMs?: number | undefined;
+  /**
+   * false: commits are not synced to disk one by one (synchronous NORMAL: a crash of the machine
+   * may lose the last commits, never corrupt the file). For data that is not acknowledged to
+   * anyone (impressions); everything acknowledged stays on a durable connection.
+   */
+  durable?: boolean | undefined;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -33,7 +39,7 @@ export function openDatabase(path: string, opts: SqliteOpenOptions = {}): Databa
     // is a promise to the client that the event is kept, so every commit must reach the disk
     // (fsync of the WAL) before it returns. The cost is one fsync per transaction, which is why
     // every multi-row write here is batched into a single transaction.
-    db.pragma('synchronous = FULL');
+    db.pragma(opts.durable === false ? 'synchronous = NORMAL' : 'synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // A 64 MiB page cache (default 2 MiB): event index pages stay in memory during ingest, where
     // inserts land all over the user and item indexes. Memory is taken only as pages are used.

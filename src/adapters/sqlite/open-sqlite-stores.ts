@@ -26,14 +26,19 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
   let log: SqliteEventLog;
   let models: SqliteModelStore;
   let impressions: SqliteImpressionStore;
+  let own: SharedConnection = connection;
   try {
     // Preparing the statements is where a damaged or foreign schema shows up.
     data = new SqliteDataStore(connection.lease('data store'));
     log = new SqliteEventLog(connection.lease('event log'), opts.clock ?? systemClock);
     models = new SqliteModelStore(connection.lease('model store'));
-    impressions = new SqliteImpressionStore(connection.lease('impression store'));
+    // Impressions (measurement, not acknowledged data) get their own connection without a sync
+    // per commit, so logging every response never waits on the disk; ':memory:' must share.
+    if (path !== ':memory:' && !opts.readonly) own = new SharedConnection(openDatabase(path, { ...opts, durable: false }));
+    impressions = new SqliteImpressionStore(own.lease('impression store'));
   } catch (err) {
     connection.db.close();
+    if (own !== connection) own.db.close();
     throw translateSqliteError(`open ${path}`, err);
   }
   return {

@@ -7,69 +7,84 @@ import type {
   LabelledImpression,
   Outcome,
 } from '../../ports/index.js';
-import { ctrRows } from '../shared/index.js';
+import { ctrRows, labelledRows, packImpression, unpackItems } from '../shared/index.js';
 import type { ConnectionLease } from './connection.js';
 
 interface Row {
   request_id: string;
-  position: number;
   user_id: string;
-  item_id: string;
   surface: string;
   variant: string | null;
-  source: string;
-  score: number;
-  features: string | null;
   ts: number;
-  outcome: string | null;
+  items: string;
+  features: Uint8Array | null;
+  width: number;
+  outcomes: string | null;
 }
 
-const DIMENSION_COLUMN = { surface: 'surface', source: 'source', variant: "COALESCE(variant, '')" } as const;
+type OutcomeRow = Pick<Row, 'request_id' | 'user_id' | 'items' | 'outcomes'>;
 
-/** Impressions on SQLite: one row per shown item, its outcome filled in when attributed. */
+/**
+ * Impressions on SQLite, one row per served list (its items and feature rows packed), so that
+ * logging every response costs a few index inserts, not one row per shown item. Outcomes are a
+ * JSON array aligned with the items.
+ */
 export class SqliteImpressionStore implements ImpressionStore {
   private readonly insert: Database.Statement<unknown[]>;
-  private readonly byRequest: Database.Statement<unknown[]>;
-  private readonly latestShown: Database.Statement<unknown[], { request_id: string; position: number; outcome: string | null }>;
-  private readonly mark: Database.Statement<unknown[]>;
+  private readonly byRequest: Database.Statement<[string], OutcomeRow>;
+  private readonly recentOfUser: Database.Statement<[string, number, number], OutcomeRow>;
+  private readonly setOutcomes: Database.Statement<[string, string]>;
   private readonly appendAll: Database.Transaction<(batch: Impression[]) => void>;
   private readonly attributeAll: Database.Transaction<(outcomes: Outcome[], windowMs: number) => number>;
 
   constructor(private readonly lease: ConnectionLease) {
     const db = lease.db;
     this.insert = db.prepare(
-      `INSERT OR IGNORE INTO impressions
-         (request_id, position, user_id, item_id, surface, variant, source, score, features, ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO impressions (request_id, user_id, surface, variant, ts, items, features, width)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.byRequest = db.prepare(
-      'UPDATE impressions SET outcome = ? WHERE request_id = ? AND user_id = ? AND item_id = ? AND outcome IS NULL',
+    this.byRequest = db.prepare('SELECT request_id, user_id, items, outcomes FROM impressions WHERE request_id = ?');
+    this.recentOfUser = db.prepare(
+      'SELECT request_id, user_id, items, outcomes FROM impressions WHERE user_id = ? AND ts BETWEEN ? AND ? ORDER BY ts DESC, request_id DESC',
     );
-    this.latestShown = db.prepare(
-      `SELECT request_id, position, outcome FROM impressions
-       WHERE user_id = ? AND item_id = ? AND ts BETWEEN ? AND ? ORDER BY ts DESC LIMIT 1`,
-    );
-    this.mark = db.prepare('UPDATE impressions SET outcome = ? WHERE request_id = ? AND position = ?');
+    this.setOutcomes = db.prepare('UPDATE impressions SET outcomes = ? WHERE request_id = ?');
     this.appendAll = db.transaction((batch: Impression[]) => {
       for (const imp of batch) {
-        for (const it of imp.items) {
-          const features = it.features ? JSON.stringify(it.features) : null;
-          this.insert.run(imp.requestId, it.position, imp.user, it.item, imp.surface, imp.variant ?? null, it.source, it.score, features, imp.time);
-        }
+        if (imp.items.length === 0) continue;
+        const packed = packImpression(imp);
+        this.insert.run(imp.requestId, imp.user, imp.surface, imp.variant ?? null, imp.time, packed.items, packed.features, packed.width);
       }
     });
     this.attributeAll = db.transaction((outcomes: Outcome[], windowMs: number) => {
       let attributed = 0;
       for (const o of outcomes) {
         if (o.requestId !== undefined) {
-          attributed += this.byRequest.run(o.type, o.requestId, o.user, o.item).changes > 0 ? 1 : 0;
+          const row = this.byRequest.get(o.requestId);
+          if (row && row.user_id === o.user && this.mark(row, o)) attributed++;
           continue;
         }
-        const shown = this.latestShown.get(o.user, o.item, o.time - windowMs, o.time);
-        if (shown && shown.outcome === null) attributed += this.mark.run(o.type, shown.request_id, shown.position).changes;
+        // The newest list of the user in the window that showed the item.
+        for (const row of this.recentOfUser.all(o.user, o.time - windowMs, o.time)) {
+          if (unpackItems(row.items).some((t) => t[0] === o.item)) {
+            if (this.mark(row, o)) attributed++;
+            break;
+          }
+        }
       }
       return attributed;
     });
+  }
+
+  /** Sets the outcome of o.item in the row if it has none yet; true if it did. */
+  private mark(row: OutcomeRow, o: Outcome): boolean {
+    const items = unpackItems(row.items);
+    const at = items.findIndex((t) => t[0] === o.item);
+    if (at < 0) return false;
+    const outcomes = row.outcomes ? (JSON.parse(row.outcomes) as (string | null)[]) : items.map(() => null);
+    if (outcomes[at] !== null) return false;
+    outcomes[at] = o.type;
+    this.setOutcomes.run(JSON.stringify(outcomes), row.request_id);
+    return true;
   }
 
   async appendImpressions(batch: Impression[]): Promise<void> {
@@ -81,57 +96,63 @@ export class SqliteImpressionStore implements ImpressionStore {
   }
 
   async ctr(q: CtrQuery): Promise<CtrRow[]> {
-    const conditions: [string, unknown][] = [];
-    if (q.from !== undefined) conditions.push(['ts >= ?', q.from]);
-    if (q.to !== undefined) conditions.push(['ts < ?', q.to]);
-    if (q.surface !== undefined) conditions.push(['surface = ?', q.surface]);
-    const where = conditions.map((c) => c[0]);
-    const args = conditions.map((c) => c[1]);
-    const sql =
-      `SELECT ${DIMENSION_COLUMN[q.by]} AS key, COUNT(*) AS impressions, COUNT(outcome) AS clicks FROM impressions` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ' GROUP BY key';
-    return this.lease.run('ctr', (db) => ctrRows(db.prepare(sql).all(...args) as { key: string; impressions: number; clicks: number }[]));
+    const groups = new Map<string, { key: string; impressions: number; clicks: number }>();
+    const add = (key: string, clicked: boolean): void => {
+      const g = groups.get(key) ?? { key, impressions: 0, clicks: 0 };
+      g.impressions++;
+      if (clicked) g.clicks++;
+      groups.set(key, g);
+    };
+    const surface = q.surface === undefined ? '' : ' AND surface = ?';
+    const args: unknown[] = [q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER, ...(q.surface === undefined ? [] : [q.surface])];
+    this.lease.run('ctr', (db) => {
+      const rows = db
+        .prepare(`SELECT surface, variant, items, outcomes FROM impressions WHERE ts >= ? AND ts < ?${surface}`)
+        .iterate(...args) as IterableIterator<Pick<Row, 'surface' | 'variant' | 'items' | 'outcomes'>>;
+      for (const row of rows) {
+        const items = unpackItems(row.items);
+        const outcomes = row.outcomes ? (JSON.parse(row.outcomes) as (string | null)[]) : null;
+        items.forEach((t, r) => {
+          const key = q.by === 'surface' ? row.surface : q.by === 'source' ? t[2] : (row.variant ?? '');
+          add(key, outcomes?.[r] != null);
+        });
+      }
+    });
+    return ctrRows([...groups.values()]);
   }
 
   async *scanLabelled(opts: { from?: number | undefined; to?: number | undefined; batchSize: number }): AsyncIterable<LabelledImpression[]> {
-    // Keyset paging on (ts, request_id, position), so batches never skip or repeat rows.
-    let after: [number, string, number] = [-Infinity, '', -1];
-    const to = opts.to ?? Number.MAX_SAFE_INTEGER;
+    // Keyset paging on (ts, request_id) over whole lists; a batch holds up to batchSize items.
+    let after: [number, string] = [Number.MIN_SAFE_INTEGER, ''];
     const from = opts.from ?? Number.MIN_SAFE_INTEGER;
+    const to = opts.to ?? Number.MAX_SAFE_INTEGER;
+    let pending: LabelledImpression[] = [];
     for (;;) {
       const rows = this.lease.run('scanLabelled', (db) =>
         db
           .prepare(
-            `SELECT * FROM impressions WHERE ts >= ? AND ts < ? AND (ts, request_id, position) > (?, ?, ?)
-             ORDER BY ts, request_id, position LIMIT ?`,
+            `SELECT * FROM impressions WHERE ts >= ? AND ts < ? AND (ts > ? OR (ts = ? AND request_id > ?))
+             ORDER BY ts, request_id LIMIT ?`,
           )
-          .all(from, to, Math.max(after[0], Number.MIN_SAFE_INTEGER), after[1], after[2], opts.batchSize) as Row[],
+          .all(from, to, after[0], after[0], after[1], Math.max(1, opts.batchSize)) as Row[],
       );
-      if (rows.length === 0) return;
+      if (rows.length === 0) break;
       const last = rows[rows.length - 1]!;
-      after = [last.ts, last.request_id, last.position];
-      yield rows.map(labelledFrom);
+      after = [last.ts, last.request_id];
+      for (const r of rows) {
+        const head = { requestId: r.request_id, user: r.user_id, surface: r.surface, variant: r.variant, time: r.ts };
+        const outcomes = r.outcomes ? (JSON.parse(r.outcomes) as (string | null)[]) : null;
+        pending.push(...labelledRows(head, unpackItems(r.items), outcomes, r.features, r.width));
+        while (pending.length >= opts.batchSize) {
+          yield pending.slice(0, opts.batchSize);
+          pending = pending.slice(opts.batchSize);
+        }
+      }
     }
+    if (pending.length > 0) yield pending;
   }
 
   async close(): Promise<void> {
     this.lease.close();
   }
-}
-
-function labelledFrom(r: Row): LabelledImpression {
-  return {
-    requestId: r.request_id,
-    position: r.position,
-    user: r.user_id,
-    item: r.item_id,
-    surface: r.surface,
-    variant: r.variant,
-    source: r.source,
-    score: r.score,
-    features: r.features === null ? undefined : (JSON.parse(r.features) as number[]),
-    time: r.ts,
-    outcome: r.outcome,
-  };
 }

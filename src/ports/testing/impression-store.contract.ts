@@ -108,7 +108,7 @@ export function describeImpressionStoreContract(adapter: string, open: OpenStore
       expect(await store().ctr({ by: 'surface', to: T0 })).toEqual([]);
     });
 
-    it('ignores a repeated (request, position) and refuses work once closed', async () => {
+    it('ignores a repeated request id and refuses work once closed', async () => {
       await store().appendImpressions([impression('r1', 'u1', ['a'])]);
       await store().appendImpressions([impression('r1', 'u1', ['a'])]);
       expect(await all(store())).toHaveLength(1);
