@@ -38,7 +38,7 @@ describe('magpie CLI', () => {
   it('lists its commands, and each has --help', () => {
     const help = magpie('--help');
     expect(help.status).toBe(0);
-    const commands = ['serve', 'import', 'demo', 'train', 'eval', 'tune', 'recommend', 'algorithms'];
+    const commands = ['serve', 'import', 'demo', 'train', 'export', 'eval', 'tune', 'recommend', 'algorithms'];
     for (const c of commands) expect(help.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
     // Each command's help, in-process (a process per command would cost a second each).
     const program = buildProgram(async () => {
@@ -133,6 +133,24 @@ describe('magpie CLI', () => {
     expect(train.status, train.stderr).toBe(0);
     expect(train.stdout).toMatch(/^main\s+\w+\s+v1\s/m);
     expect(train.stdout).toMatch(/^trending\s+popularity\s+v1\s/m);
+  });
+
+  it("exports every user's email-surface list to JSONL and CSV (after the import test's training)", () => {
+    const jsonl = magpie('export', '--db', 'store.db', '--out', 'email.jsonl', '--n', '3');
+    expect(jsonl.status, jsonl.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'email.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(40); // the fixture's users
+    for (const line of lines) {
+      expect(typeof line.requestId).toBe('string');
+      expect(line.items).toHaveLength(3);
+      for (const it of line.items) expect(it.reason.length).toBeGreaterThan(0);
+    }
+    const csv = magpie('export', '--db', 'store.db', '--out', 'email.csv', '--format', 'csv', '--n', '2');
+    expect(csv.status, csv.stderr).toBe(0);
+    const rows = readFileSync(join(dir, 'email.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('user,rank,item,score,source,reason');
+    expect(rows).toHaveLength(1 + 40 * 2);
+    expect(magpie('export', '--db', 'store.db', '--out', 'x', '--format', 'xml').stderr).toContain('VALIDATION_FAILED');
   });
 
   it('stops an import at the first bad line and says where', () => {

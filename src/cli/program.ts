@@ -4,6 +4,7 @@ import type { EngineFactory } from './engine-port.js';
 import { algorithmsCommand } from './commands/algorithms.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { recommendCommand } from './commands/recommend.js';
 import { serveCommand } from './commands/serve.js';
@@ -22,6 +23,7 @@ export function buildProgram(createEngine: EngineFactory): Command {
   importCommand(program, createEngine);
   demoCommand(program, createEngine);
   trainCommand(program, createEngine);
+  exportCommand(program, createEngine);
   evalCommand(program);
   tuneCommand(program);
   recommendCommand(program);
