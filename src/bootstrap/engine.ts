@@ -102,6 +102,11 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   /** Swaps in newer models, then warms the serving structures they need before requests do. */
   const refreshModels = async (): Promise<string[]> => {
     const swapped = await models.refresh();
+    try {
+      for (const surface of (await recommend?.refreshRankers(stores.models)) ?? []) log('info', `learned ranker in service: ${surface}`);
+    } catch (err) {
+      log('error', 'cannot load a learned ranker', { err: String(err) });
+    }
     if (swapped.length > 0) {
       try {
         recommend?.warmUp();

@@ -23,7 +23,7 @@ export function trainInProcess(
   clock: Clock,
   progress?: (p: TrainProgress) => void,
 ): Promise<TrainingSummary> {
-  return trainModels({ config, store: stores.data, models: stores.models, clock }, { progress });
+  return trainModels({ config, store: stores.data, models: stores.models, impressions: stores.impressions, clock }, { progress });
 }
 
 /**

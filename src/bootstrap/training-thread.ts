@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   try {
     let last = 0;
     const summary = await trainModels(
-      { config, store: stores.data, models: stores.models, clock: { now: () => now } },
+      { config, store: stores.data, models: stores.models, impressions: stores.impressions, clock: { now: () => now } },
       {
         progress: (progress) => {
           // Progress can fire per user; a message every 100 ms is plenty.

@@ -9,3 +9,4 @@ export * from './training.js';
 export * from './impression-logger.js';
 export * from './serving-cache.js';
 export * from './surface-set.js';
+export * from './ranker-training.js';

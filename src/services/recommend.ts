@@ -11,7 +11,8 @@ import {
   type SourceInput,
   type UserHistory,
 } from '../pipeline/index.js';
-import type { DataStore } from '../ports/index.js';
+import type { DataStore, ModelStore } from '../ports/index.js';
+import { rankerModelName } from './ranker-training.js';
 import type { CatalogCache } from './catalog.js';
 import type { ImpressionLogger } from './impression-logger.js';
 import type { ModelCache } from './model-cache.js';
@@ -109,6 +110,24 @@ export class RecommendService {
       const input = this.sourceInput('', history, { categories: [], items: [] }, now, anchor === 'item' ? item : undefined);
       this.surfaces.run(name, input, { n: 10, offset: 0, seed: 0, excludeSeen: true, items: item === undefined ? [] : [item] });
     }
+  }
+
+  /**
+   * Puts newer learned rankers in service for the surfaces configured with ranker.type learned
+   * (the default fusion serves until a training run has promoted one). Returns surfaces swapped.
+   */
+  async refreshRankers(models: ModelStore): Promise<string[]> {
+    const swapped: string[] = [];
+    for (const name of this.surfaces.learnedSurfaces()) {
+      const version = await models.latestVersion(rankerModelName(name));
+      if (version === 0 || version === this.surfaces.learnedVersion(name)) continue;
+      const stored = await models.latest(rankerModelName(name));
+      if (!stored) continue;
+      this.surfaces.useLearned(name, stored.blob, stored.meta.version);
+      this.cache.clear();
+      swapped.push(name);
+    }
+    return swapped;
   }
 
   /** Drops cached lists of a user (their feedback or profile changed in this process). */

@@ -5,6 +5,8 @@ import {
   DefaultRanker,
   IndexRetrieval,
   FeatureAssembler,
+  GbdtModel,
+  GbdtRanker,
   rankingOf,
   runSurface,
   userProfile,
@@ -15,11 +17,14 @@ import {
   type Surface,
   type SurfaceRequest,
 } from '../pipeline/index.js';
+import { featureAssemblerFor } from './ranker-training.js';
 
 interface Built {
   surface: Surface;
   assembler: FeatureAssembler;
   ranker: Ranker;
+  /** The model-store version of the learned ranker in use, 0 for the default fusion. */
+  learnedVersion: number;
 }
 
 /**
@@ -35,18 +40,28 @@ export class SurfaceSet {
     private readonly models: ModelSet,
   ) {
     const retrieval = new IndexRetrieval({ kind: config.serving.retrieval });
-    const names = Object.keys(config.serving.surfaces);
     for (const [name, sc] of Object.entries(config.serving.surfaces)) {
       const surface = buildSurface(name, sc, retrieval);
-      const assembler = new FeatureAssembler({ sources: sc.sources.map((s) => s.name), surfaces: names });
+      const assembler = featureAssemblerFor(config, name);
       const ranker = new DefaultRanker(assembler.names, { method: sc.ranker.method, rrfK: sc.ranker.rrfK, weights: sc.ranker.weights });
-      this.built.set(name, { surface, assembler, ranker });
+      this.built.set(name, { surface, assembler, ranker, learnedVersion: 0 });
     }
   }
 
-  /** The feature names of a surface's ranker rows, in order (stored with learned rankers). */
-  featureNames(name: string): readonly string[] {
-    return this.get(name).assembler.names;
+  /** Surfaces whose configuration asks for a learned ranker. */
+  learnedSurfaces(): string[] {
+    return this.names().filter((n) => this.get(n).surface.config.ranker.type === 'learned');
+  }
+
+  learnedVersion(name: string): number {
+    return this.get(name).learnedVersion;
+  }
+
+  /** Serves a surface with a learned ranker (a stored GBDT) in place of the default fusion. */
+  useLearned(name: string, bytes: Uint8Array, version: number): void {
+    const b = this.get(name);
+    b.ranker = new GbdtRanker(GbdtModel.deserialize(bytes), b.assembler.names);
+    b.learnedVersion = version;
   }
 
   names(): string[] {

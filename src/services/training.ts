@@ -4,13 +4,16 @@ import { getAlgorithm, type Model, type TrainProgress } from '../algorithms/inde
 import { SnapshotBuilder, alignItemContent, timeSplit, type TrainingData } from '../data/index.js';
 import { evaluateModel } from '../eval/index.js';
 import { nnz } from '../math/index.js';
-import type { DataStore, ModelMeta, ModelStore, TrainingDataStats } from '../ports/index.js';
+import type { DataStore, ImpressionStore, ModelMeta, ModelStore, TrainingDataStats } from '../ports/index.js';
+import { trainRankers, type RankerTrainingResult } from './ranker-training.js';
 
 export interface TrainingDeps {
   config: MagpieConfig;
   store: DataStore;
   models: ModelStore;
   clock: Clock;
+  /** Logged impressions: surfaces with a learned ranker train it from them. */
+  impressions?: ImpressionStore | undefined;
 }
 
 export interface TrainOptions {
@@ -21,6 +24,8 @@ export interface TrainOptions {
 
 export interface TrainingSummary {
   models: ModelMeta[];
+  /** Learned rankers (surfaces with ranker.type learned): promoted or not, and why. */
+  rankers?: RankerTrainingResult[];
   seconds: number;
 }
 
@@ -83,7 +88,8 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
       ),
     );
   }
-  return { models: saved, seconds: (performance.now() - started) / 1000 };
+  const rankers = deps.impressions ? await trainRankers({ config, impressions: deps.impressions, models: deps.models, now }) : [];
+  return { models: saved, rankers, seconds: (performance.now() - started) / 1000 };
 }
 
 async function snapshot(deps: TrainingDeps, now: number): Promise<{ events: FeedbackEvent[]; full: TrainingData }> {

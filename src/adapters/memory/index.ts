@@ -3,3 +3,4 @@ export { MemoryDataStore } from './memory-data-store.js';
 export { MemoryEventLog } from './memory-event-log.js';
 export { MemoryModelStore } from './memory-model-store.js';
 export type { StoreBundle } from '../shared/index.js';
+export { MemoryImpressionStore } from './memory-impression-store.js';
