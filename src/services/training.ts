@@ -24,6 +24,8 @@ export interface TrainOptions {
 
 export interface TrainingSummary {
   models: ModelMeta[];
+  /** Roles not trained this run, and why (e.g. a content model without item content). */
+  skipped?: { role: string; reason: string }[];
   /** Learned rankers (surfaces with ranker.type learned): promoted or not, and why. */
   rankers?: RankerTrainingResult[];
   seconds: number;
@@ -61,8 +63,15 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
   const stats = dataStats(full, events);
 
   const saved: ModelMeta[] = [];
+  const skipped: { role: string; reason: string }[] = [];
   for (const [role, spec] of roles) {
     const algorithm = getAlgorithm(spec.algorithm);
+    // A content-based role on a catalogue without content (no titles, text, categories or tags
+    // anywhere) has nothing to learn from: it is skipped, not a failed run.
+    if (algorithm.needsContent && !hasContent(full)) {
+      skipped.push({ role, reason: 'the catalogue has no item content' });
+      continue;
+    }
     const parsed = algorithm.paramsSchema.safeParse(spec.params);
     if (!parsed.success) {
       throw new MagpieError('CONFIG_INVALID', `training.models.${role}.params: ${parsed.error.issues[0]?.message}`, parsed.error.issues);
@@ -89,7 +98,11 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
     );
   }
   const rankers = deps.impressions ? await trainRankers({ config, impressions: deps.impressions, models: deps.models, now }) : [];
-  return { models: saved, rankers, seconds: (performance.now() - started) / 1000 };
+  return { models: saved, skipped, rankers, seconds: (performance.now() - started) / 1000 };
+}
+
+function hasContent(data: TrainingData): boolean {
+  return data.content !== undefined && data.content.features.cols > 0 && data.content.features.indices.length > 0;
 }
 
 async function snapshot(deps: TrainingDeps, now: number): Promise<{ events: FeedbackEvent[]; full: TrainingData }> {
