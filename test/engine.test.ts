@@ -37,6 +37,25 @@ describe('engine on an SQLite file', () => {
     expect(recs.items[0]!.id).toBe('s1');
   });
 
+  it('trains a content role when the catalogue has content and skips it, saying why, when not', async () => {
+    const withContent = await fileEngine({ training: { inWorker: false, intervalMinutes: 0, models: { content: { algorithm: 'content' } } } });
+    const trained = await withContent.train();
+    expect(trained.models.map((m) => m.name)).toContain('content');
+    expect(trained.skipped).toEqual([]);
+    const bare = await createEngine({
+      storage: { url: 'memory:' },
+      server: { logLevel: 'silent' },
+      training: { inWorker: false, intervalMinutes: 0, models: { content: { algorithm: 'content' } } },
+    });
+    engines.push(bare);
+    // Items created by events alone: ids, no titles, text, categories or tags.
+    await bare.ingest.ingest(fixtureEvents().map((e) => ({ ...e, item: `x${e.item}` })));
+    const summary = await bare.train();
+    expect(summary.models.map((m) => m.name)).not.toContain('content');
+    expect(summary.skipped!.map((x) => x.role)).toEqual(['content']);
+    expect(summary.skipped![0]!.reason).toMatch(/content/);
+  });
+
   it('keeps its models and data across a restart', async () => {
     const first = await fileEngine({ training: { inWorker: false, intervalMinutes: 0 } });
     await first.train();

@@ -1,7 +1,7 @@
-import { MagpieError, type Clock, type FeedbackEvent, type JsonObject } from '../core/index.js';
+import { isMagpieError, MagpieError, type Clock, type FeedbackEvent, type JsonObject } from '../core/index.js';
 import type { MagpieConfig } from '../config/index.js';
 import { getAlgorithm, type Model, type TrainProgress } from '../algorithms/index.js';
-import { SnapshotBuilder, alignItemContent, timeSplit, type TrainingData } from '../data/index.js';
+import { SnapshotBuilder, alignItemContent, timeSplit, type Split, type TrainingData } from '../data/index.js';
 import { evaluateModel } from '../eval/index.js';
 import { nnz } from '../math/index.js';
 import type { DataStore, ImpressionStore, ModelMeta, ModelStore, TrainingDataStats } from '../ports/index.js';
@@ -72,33 +72,55 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
       skipped.push({ role, reason: 'the catalogue has no item content' });
       continue;
     }
-    const parsed = algorithm.paramsSchema.safeParse(spec.params);
-    if (!parsed.success) {
-      throw new MagpieError('CONFIG_INVALID', `training.models.${role}.params: ${parsed.error.issues[0]?.message}`, parsed.error.issues);
+    try {
+      saved.push(await trainRole(deps, role, spec.params, full, holdout, stats, now, progress));
+    } catch (err) {
+      // Content too thin to learn from (e.g. no feature shared by two items) skips the role too.
+      if (algorithm.needsContent && isMagpieError(err) && err.code === 'TRAINING_FAILED') {
+        skipped.push({ role, reason: err.message });
+        continue;
+      }
+      throw err;
     }
-    const params = parsed.data;
-    const ctx = (stage: string) => ({
-      seed: config.training.seed,
-      progress: (p: TrainProgress) => progress({ ...p, stage: `${role}: ${stage}${p.stage ? ` (${p.stage})` : ''}` }),
-    });
-
-    let metrics: Record<string, number> = {};
-    if (holdout && holdout.test.users.length > 0) {
-      const probe: Model = await algorithm.train(holdout.train, params, ctx('holdout'));
-      metrics = evaluateModel(probe, holdout, { k: HOLDOUT_K }).metrics;
-    }
-    const t0 = performance.now();
-    const model = await algorithm.train(full, params, ctx('training'));
-    const trainingSeconds = (performance.now() - t0) / 1000;
-    saved.push(
-      await deps.models.save(
-        { name: role, algorithm: algorithm.name, params: params as JsonObject, metrics, trainedAt: now, trainingSeconds, data: stats },
-        model.serialize(),
-      ),
-    );
   }
   const rankers = deps.impressions ? await trainRankers({ config, impressions: deps.impressions, models: deps.models, now }) : [];
   return { models: saved, skipped, rankers, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Trains one role: measured on the holdout (when there is one), then on everything, and stored. */
+async function trainRole(
+  deps: TrainingDeps,
+  role: string,
+  rawParams: unknown,
+  full: TrainingData,
+  holdout: Split | null,
+  stats: TrainingDataStats,
+  now: number,
+  progress: (p: TrainProgress) => void,
+): Promise<ModelMeta> {
+  const spec = deps.config.training.models[role]!;
+  const algorithm = getAlgorithm(spec.algorithm);
+  const parsed = algorithm.paramsSchema.safeParse(rawParams);
+  if (!parsed.success) {
+    throw new MagpieError('CONFIG_INVALID', `training.models.${role}.params: ${parsed.error.issues[0]?.message}`, parsed.error.issues);
+  }
+  const params = parsed.data;
+  const ctx = (stage: string) => ({
+    seed: deps.config.training.seed,
+    progress: (p: TrainProgress) => progress({ ...p, stage: `${role}: ${stage}${p.stage ? ` (${p.stage})` : ''}` }),
+  });
+  let metrics: Record<string, number> = {};
+  if (holdout && holdout.test.users.length > 0) {
+    const probe: Model = await algorithm.train(holdout.train, params, ctx('holdout'));
+    metrics = evaluateModel(probe, holdout, { k: HOLDOUT_K }).metrics;
+  }
+  const t0 = performance.now();
+  const model = await algorithm.train(full, params, ctx('training'));
+  const trainingSeconds = (performance.now() - t0) / 1000;
+  return deps.models.save(
+    { name: role, algorithm: algorithm.name, params: params as JsonObject, metrics, trainedAt: now, trainingSeconds, data: stats },
+    model.serialize(),
+  );
 }
 
 function hasContent(data: TrainingData): boolean {
