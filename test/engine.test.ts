@@ -56,6 +56,28 @@ describe('engine on an SQLite file', () => {
     expect(summary.skipped![0]!.reason).toMatch(/content/);
   });
 
+  it("drops a cached list within a second when another process applies the user's event", async () => {
+    const a = await fileEngine({ training: { inWorker: false, intervalMinutes: 0 } });
+    await a.train();
+    await a.listen(); // starts the log watcher
+    const b = await createEngine({ storage: { url: `sqlite:${join(dir, 'magpie.db')}` }, server: { logLevel: 'silent' }, training: { intervalMinutes: 0 } });
+    engines.push(b);
+    const first = await a.recommend.recommend('user7', { n: 3 });
+    const hits = a.recommend.cache.hits;
+    expect((await a.recommend.recommend('user7', { n: 3 })).items).toEqual(first.items);
+    expect(a.recommend.cache.hits).toBe(hits + 1); // served from A's cache
+    const top = first.items[0]!.id;
+    const t0 = Date.now();
+    await b.ingest.ingest([{ user: 'user7', item: top, type: 'dislike' }]);
+    let ids: string[] = [top];
+    while (ids.includes(top) && Date.now() - t0 < 2000) {
+      await new Promise((r) => setTimeout(r, 50));
+      ids = (await a.recommend.recommend('user7', { n: 3 })).items.map((r) => r.id);
+    }
+    expect(ids).not.toContain(top);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
   it('keeps its models and data across a restart', async () => {
     const first = await fileEngine({ training: { inWorker: false, intervalMinutes: 0 } });
     await first.train();

@@ -6,6 +6,7 @@ import {
   CatalogCache,
   IngestService,
   ImpressionLogger,
+  LogWatcher,
   outcomesOf,
   LogApplier,
   ModelCache,
@@ -88,7 +89,14 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     onError: (role, err) => log('error', `cannot load model ${role}`, { err: String(err) }),
   });
   const schemas = makeSchemas(config.ingest);
-  const records = new RecordsService({ store: stores.data, catalog, clock });
+  const records = new RecordsService({
+    store: stores.data,
+    catalog,
+    clock,
+    onUsersChanged: (ids) => {
+      for (const id of ids) recommend?.invalidateUser(id);
+    },
+  });
   const ingest = new IngestService({ config, store: stores.data, log: stores.log, applier, clock });
   recommend = new RecommendService({
     config,
@@ -205,6 +213,12 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       const pollMs = Math.max(ROLE_POLL_MS_MIN, config.serving.modelPollSeconds * 1000);
       stopLoops.push(startPoller(pollMs, () => refreshModels(), (err) => log('error', 'model refresh failed', { err: String(err) })));
       stopLoops.push(startPoller(1_000, () => applier.drain(), (err) => log('error', 'log apply failed', { err: String(err) })));
+      // Events appended by any process drop this process's cached lists of their users.
+      const watcher = new LogWatcher(stores.log, (users) => {
+        for (const u of users) recommend?.invalidateUser(u);
+      });
+      await watcher.poll(); // the starting position, before anything is served
+      stopLoops.push(startPoller(200, () => watcher.poll(), (err) => log('error', 'log watch failed', { err: String(err) })));
       scheduler.start();
       stopLoops.push(() => scheduler.stop());
       return { url };

@@ -10,3 +10,4 @@ export * from './impression-logger.js';
 export * from './serving-cache.js';
 export * from './surface-set.js';
 export * from './ranker-training.js';
+export * from './log-watcher.js';

@@ -179,14 +179,13 @@ export class RecommendService {
     const req = this.request(q);
     const key = JSON.stringify([name, req.n, req.offset, q.category ?? null, q.tags ?? null, q.filter ?? null, q.exclude ?? null, extra.anchor ?? null, extra.items ?? null]);
     const cacheSeconds = surface.config.cacheSeconds;
-    const [newest, profile] = await Promise.all([
-      user ? this.deps.store.userEvents(user, { limit: 1 }) : Promise.resolve([]),
-      user ? this.deps.store.getUser(user) : Promise.resolve(null),
-    ]);
-    const token = `${newest[0]?.id ?? ''}\u0000${newest[0]?.timestamp ?? ''}\u0000${profile ? JSON.stringify(profile.attributes) : ''}`;
-    let page = cacheSeconds > 0 ? this.cache.get(user, key, token) : undefined;
+    let page = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
     if (!page) {
-      const events = newest.length === 0 ? [] : await this.deps.store.userEvents(user, { limit: this.deps.config.serving.historyLimit });
+      const version = this.cache.version(user);
+      const [events, profile] = await Promise.all([
+        user ? this.deps.store.userEvents(user, { limit: this.deps.config.serving.historyLimit }) : Promise.resolve([]),
+        user ? this.deps.store.getUser(user) : Promise.resolve(null),
+      ]);
       const prefs = preferencesOf(profile);
       const history = withOnboarding(buildHistory(events, this.deps.config.feedback.types), prefs);
       page = this.surfaces.run(name, this.sourceInput(user, history, prefs, now, extra.anchor), {
@@ -202,7 +201,7 @@ export class RecommendService {
           exclude: req.exclude,
         },
       });
-      this.cache.set(user, key, token, page, cacheSeconds);
+      this.cache.set(user, key, page, cacheSeconds, version);
     }
     const response = this.respond(page.map(toRecommended), name);
     this.deps.impressions?.log({

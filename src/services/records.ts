@@ -5,7 +5,15 @@ import type { ItemInput, ItemPatchInput, UserInput, UserPatchInput } from './sch
 
 /** Users and items: create/replace in batches, read, list, patch, delete (with their events). */
 export class RecordsService {
-  constructor(private readonly deps: { store: DataStore; catalog: CatalogCache; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      store: DataStore;
+      catalog: CatalogCache;
+      clock: Clock;
+      /** Told when users' records change (their cached lists depend on their attributes). */
+      onUsersChanged?: ((ids: readonly string[]) => void) | undefined;
+    },
+  ) {}
 
   async upsertUsers(inputs: readonly UserInput[]): Promise<number> {
     const now = this.deps.clock.now();
@@ -15,6 +23,7 @@ export class RecordsService {
       createdAt: u.createdAt ?? now,
     }));
     await this.deps.store.upsertUsers(users);
+    this.deps.onUsersChanged?.(users.map((u) => u.id));
     return users.length;
   }
 
@@ -31,11 +40,13 @@ export class RecordsService {
   async patchUser(id: string, patch: UserPatchInput): Promise<User> {
     const user = await this.deps.store.patchUser(id, patch as UserPatch);
     if (!user) throw new MagpieError('USER_NOT_FOUND', `no user "${id}"`, { id });
+    this.deps.onUsersChanged?.([id]);
     return user;
   }
 
   async deleteUser(id: string): Promise<void> {
     if (!(await this.deps.store.deleteUser(id))) throw new MagpieError('USER_NOT_FOUND', `no user "${id}"`, { id });
+    this.deps.onUsersChanged?.([id]);
   }
 
   async upsertItems(inputs: readonly ItemInput[]): Promise<number> {

@@ -2,20 +2,20 @@ import { LRUCache } from 'lru-cache';
 import type { Candidate } from '../pipeline/index.js';
 
 interface Entry {
-  /** What the user's newest event and attributes were when the list was computed. */
-  token: string;
   items: Candidate[];
 }
 
 /**
- * Per-user results cache. An entry is valid while the user's newest event and attributes are
- * what they were when it was computed (checked per request with one indexed read, so it is right
- * across processes sharing a store), for at most its surface's cacheSeconds; a user's new
- * feedback or profile change in this process also drops their entries at once.
+ * Per-user results cache, in process. An entry lives for its surface's cacheSeconds unless the
+ * user's feedback or profile changes first: invalidateUser drops their entries (the engine calls
+ * it for every event appended to the log by any process, and for profile writes here). A list
+ * computed while an invalidation arrived is not stored (see version()).
  */
 export class ServingCache {
   private readonly lru: LRUCache<string, Entry>;
   private readonly keysByUser = new Map<string, Set<string>>();
+  /** Per user, how many invalidations this process has seen (absent = 0). */
+  private readonly versions = new Map<string, number>();
   hits = 0;
   misses = 0;
 
@@ -27,9 +27,9 @@ export class ServingCache {
     });
   }
 
-  get(user: string, key: string, token: string): Candidate[] | undefined {
+  get(user: string, key: string): Candidate[] | undefined {
     const e = this.lru.get(`${user}\u0000${key}`);
-    if (e && e.token === token) {
+    if (e) {
       this.hits++;
       return e.items;
     }
@@ -37,16 +37,24 @@ export class ServingCache {
     return undefined;
   }
 
-  set(user: string, key: string, token: string, items: Candidate[], ttlSeconds: number): void {
-    if (ttlSeconds <= 0) return;
+  /** Read before computing a list; pass to set(), which drops the list if it changed meanwhile. */
+  version(user: string): number {
+    return this.versions.get(user) ?? 0;
+  }
+
+  set(user: string, key: string, items: Candidate[], ttlSeconds: number, versionAtStart: number): void {
+    if (ttlSeconds <= 0 || this.version(user) !== versionAtStart) return;
     const full = `${user}\u0000${key}`;
-    this.lru.set(full, { token, items }, { ttl: ttlSeconds * 1000 });
+    this.lru.set(full, { items }, { ttl: ttlSeconds * 1000 });
     let keys = this.keysByUser.get(user);
     if (!keys) this.keysByUser.set(user, (keys = new Set()));
     keys.add(full);
   }
 
   invalidateUser(user: string): void {
+    // Bumped even without entries: a list being computed right now must not be stored.
+    this.versions.set(user, this.version(user) + 1);
+    if (this.versions.size > 1_000_000) this.versions.clear(); // bounded; a reset only skips caching
     const keys = this.keysByUser.get(user);
     if (!keys) return;
     for (const k of [...keys]) this.lru.delete(k);
