@@ -76,6 +76,10 @@ describe('engine on an SQLite file', () => {
     }
     expect(ids).not.toContain(top);
     expect(Date.now() - t0).toBeLessThan(1000);
+    // Every response, cached or not, was logged: CTR reads the impressions back from the file.
+    const ctr = await (await a.server()).inject({ method: 'GET', url: '/api/stats/ctr?by=surface' });
+    expect(ctr.json().rows[0]).toMatchObject({ key: 'home' });
+    expect(ctr.json().rows[0].impressions).toBeGreaterThanOrEqual(9);
   });
 
   it('keeps its models and data across a restart', async () => {
