@@ -1,5 +1,6 @@
 import type { Candidate, ItemAttributes } from '../candidate.js';
 import type { PostProcessContext } from './context.js';
+import { LRUCache } from 'lru-cache';
 import { compileExpression, type ItemPredicate } from './expression-compile.js';
 import type { PostProcessPlan } from './plan.js';
 
@@ -38,7 +39,7 @@ export function makeFilterCheck(ctx: PostProcessContext, plan: PostProcessPlan):
   const categories = req?.categories && req.categories.length > 0 ? new Set(req.categories) : undefined;
   const tags = req?.tags && req.tags.length > 0 ? new Set(req.tags) : undefined;
   let filter: ItemPredicate | undefined;
-  if (req?.filter !== undefined) filter = typeof req.filter === 'string' ? compileExpression(req.filter).test : req.filter.test;
+  if (req?.filter !== undefined) filter = typeof req.filter === 'string' ? requestFilter(req.filter) : req.filter.test;
   const requires = plan.require.map((r) => r.test);
   const excludes = plan.exclude.map((r) => r.test);
 
@@ -87,4 +88,14 @@ export function applyFilters(candidates: readonly Candidate[], ctx: PostProcessC
 function anyIn(values: readonly string[], set: ReadonlySet<string>): boolean {
   for (let i = 0; i < values.length; i++) if (set.has(values[i]!)) return true;
   return false;
+}
+
+// `?filter=` strings repeat across requests (a page's own filter links): compile each once.
+// Compiled predicates are pure, so they are shared; a string that fails to compile throws each time.
+const requestFilters = new LRUCache<string, ItemPredicate>({ max: 1000 });
+
+function requestFilter(source: string): ItemPredicate {
+  let test = requestFilters.get(source);
+  if (!test) requestFilters.set(source, (test = compileExpression(source).test));
+  return test;
 }
