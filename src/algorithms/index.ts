@@ -7,3 +7,4 @@ export { bpr, trainBpr, bprParamsSchema, BprModel, type BprParams } from './bpr/
 export { BlendModel } from './blend/index.js';
 export { FactorModel } from './shared/factor-model.js';
 export { ease, trainEase, easeParamsSchema, EaseModel, type EaseParams, type EaseSolveOptions } from './ease/index.js';
+export { HybridModel } from './hybrid/index.js';

@@ -1,7 +1,7 @@
 import type { IdIndex } from '../../core/index.js';
 import type { ScoredList } from '../../math/index.js';
 import { IalsModel } from '../ials/index.js';
-import { decodeModel, encodeModel, extraNumber, sizedArray } from '../shared/model-bundle.js';
+import { decodeModel, encodeModel, sizedArray } from '../shared/model-bundle.js';
 import type { Model, UserQuery } from '../types.js';
 import { hybridParamsSchema, ialsPart, type HybridParams } from './params.js';
 
@@ -41,35 +41,20 @@ export class HybridModel implements Model {
   }
 
   serialize(): Uint8Array {
-    const f = this.factors;
+    const f = this.factors.bundleParts();
     return encodeModel({
       algorithm: HYBRID,
       format: FORMAT,
       params: this.params,
-      extra: { userCount: f.userCount },
-      items: f.items,
-      arrays: {
-        userFactors: f.userFactors,
-        itemFactors: f.itemFactorMatrix,
-        mapped: this.mapped,
-        ...(f.unobservedItemWeights ? { unobservedItemWeights: f.unobservedItemWeights } : {}),
-      },
+      items: this.items,
+      extra: f.extra,
+      arrays: { ...f.arrays, mapped: this.mapped },
     });
   }
 
   static deserialize(bytes: Uint8Array): HybridModel {
     const m = decodeModel(bytes, HYBRID, FORMAT, hybridParamsSchema);
-    const k = m.params.factors;
-    const n = m.items.size;
-    const userCount = extraNumber(m.extra, 'userCount');
-    const factors = new IalsModel(
-      ialsPart(m.params),
-      m.items,
-      userCount,
-      sizedArray(m.bundle, 'userFactors', Float32Array, userCount * k),
-      sizedArray(m.bundle, 'itemFactors', Float32Array, n * k),
-      m.bundle.arrays['unobservedItemWeights'] ? sizedArray(m.bundle, 'unobservedItemWeights', Float32Array, n) : null,
-    );
-    return new HybridModel(m.params, factors, sizedArray(m.bundle, 'mapped', Uint8Array, n));
+    const factors = IalsModel.fromBundle(ialsPart(m.params), m.items, m.extra, m.bundle);
+    return new HybridModel(m.params, factors, sizedArray(m.bundle, 'mapped', Uint8Array, m.items.size));
   }
 }

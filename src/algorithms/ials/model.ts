@@ -1,4 +1,5 @@
 import type { IdIndex } from '../../core/index.js';
+import type { DecodedBundle, TypedArray } from '../../data/index.js';
 import { axpy, choleskyFactor, choleskySolve, gram, scal, type Csr } from '../../math/index.js';
 import { FactorModel } from '../shared/factor-model.js';
 import { decodeModel, encodeModel, extraNumber, sizedArray } from '../shared/model-bundle.js';
@@ -64,33 +65,37 @@ export class IalsModel extends FactorModel implements Model {
   }
 
   serialize(): Uint8Array {
-    return encodeModel({
-      algorithm: IALS,
-      format: FORMAT,
-      params: this.params,
+    return encodeModel({ algorithm: IALS, format: FORMAT, params: this.params, items: this.items, ...this.bundleParts() });
+  }
+
+  /** What serialize() stores besides params and items (the hybrid stores an iALS model inside its own bundle). */
+  bundleParts(): { extra: Record<string, unknown>; arrays: Record<string, TypedArray> } {
+    return {
       extra: { userCount: this.userCount },
-      items: this.items,
       arrays: {
         userFactors: this.userFactors,
         itemFactors: this.itemFactorMatrix,
         ...(this.unobservedItemWeights ? { unobservedItemWeights: this.unobservedItemWeights } : {}),
       },
-    });
+    };
+  }
+
+  /** The model whose bundleParts() a decoded bundle holds, its lengths checked. */
+  static fromBundle(params: IalsParams, items: IdIndex, extra: Record<string, unknown>, bundle: DecodedBundle): IalsModel {
+    const k = params.factors;
+    const userCount = extraNumber(extra, 'userCount');
+    return new IalsModel(
+      params,
+      items,
+      userCount,
+      sizedArray(bundle, 'userFactors', Float32Array, userCount * k),
+      sizedArray(bundle, 'itemFactors', Float32Array, items.size * k),
+      bundle.arrays['unobservedItemWeights'] ? sizedArray(bundle, 'unobservedItemWeights', Float32Array, items.size) : null,
+    );
   }
 
   static deserialize(bytes: Uint8Array): IalsModel {
     const m = decodeModel(bytes, IALS, FORMAT, ialsParamsSchema);
-    const k = m.params.factors;
-    const userCount = extraNumber(m.extra, 'userCount');
-    return new IalsModel(
-      m.params,
-      m.items,
-      userCount,
-      sizedArray(m.bundle, 'userFactors', Float32Array, userCount * k),
-      sizedArray(m.bundle, 'itemFactors', Float32Array, m.items.size * k),
-      m.bundle.arrays['unobservedItemWeights']
-        ? sizedArray(m.bundle, 'unobservedItemWeights', Float32Array, m.items.size)
-        : null,
-    );
+    return IalsModel.fromBundle(m.params, m.items, m.extra, m.bundle);
   }
 }

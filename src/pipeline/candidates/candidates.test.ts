@@ -14,6 +14,7 @@ import {
   mergeCandidates,
   neighbourSource,
   rankedSource,
+  vectorViewOf,
   type SourceInput,
 } from './index.js';
 
@@ -145,5 +146,25 @@ describe('ranked and fresh sources', () => {
       { id: 'a', sourceScores: { x: 2, y: 5 }, source: 'x', reason: 'rx', score: 2 },
       { id: 'b', sourceScores: { y: 1 }, source: 'y', reason: 'ry', score: 1 },
     ]);
+  });
+});
+
+describe('vector views', () => {
+  it("retrieve a hybrid's items through its iALS part, scoring exactly as the hybrid does", async () => {
+    const { coldStartSplit } = await import('../../algorithms/testing/content-synthetic.js');
+    const cold = coldStartSplit({ users: 200, items: 150, seed: 5 });
+    const hybrid = getAlgorithm('hybrid');
+    const model = await hybrid.train(cold.train, hybrid.paramsSchema.parse({ factors: 8, epochs: 3 }), { seed: 1 });
+    const view = vectorViewOf(model);
+    expect(view).not.toBeNull();
+    const query = { user: -1, items: Int32Array.of(0, 3, 7), weights: Float32Array.of(1, 1, 1) };
+    const want = new Float32Array(model.items.size);
+    model.scoreUser(query, want);
+    const u = view!.userVector(query);
+    for (const i of [0, 10, 42, model.items.size - 1]) {
+      let s = 0;
+      for (let t = 0; t < view!.dim; t++) s += u[t]! * view!.itemVectors[i * view!.dim + t]!;
+      expect(s).toBeCloseTo(want[i]!, 4);
+    }
   });
 });

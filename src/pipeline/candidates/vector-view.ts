@@ -1,4 +1,4 @@
-import { BlendModel, FactorModel, type Model, type UserQuery } from '../../algorithms/index.js';
+import { BlendModel, FactorModel, HybridModel, type Model, type UserQuery } from '../../algorithms/index.js';
 
 /**
  * A model whose scores are an inner product of a user vector and item vectors: what an
@@ -15,14 +15,15 @@ export interface VectorView {
 
 const views = new WeakMap<Model, VectorView | null>();
 
-/** The vector form of a factor model, or of a blend's first factor component; null if none. */
+/** The vector form of a factor model (a hybrid's iALS part included), or of a blend's first factor component; null if none. */
 export function vectorViewOf(model: Model): VectorView | null {
   const cached = views.get(model);
   if (cached !== undefined) return cached;
   let view: VectorView | null = null;
   if (model instanceof FactorModel) view = factorView(model);
+  else if (model instanceof HybridModel) view = vectorViewOf(model.factors);
   else if (model instanceof BlendModel) {
-    const factor = model.components.find((c) => c instanceof FactorModel);
+    const factor = model.components.find((c) => c instanceof FactorModel || c instanceof HybridModel);
     view = factor ? vectorViewOf(factor) : null;
   }
   views.set(model, view);
