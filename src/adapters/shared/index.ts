@@ -8,3 +8,4 @@ export * from './records.js';
 export type * from './store-bundle.js';
 export * from './ctr.js';
 export * from './impression-rows.js';
+export * from './cache-entries.js';

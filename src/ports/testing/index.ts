@@ -4,3 +4,4 @@ export { describeEventLogContract } from './event-log.contract.js';
 export { describeModelStoreContract } from './model-store.contract.js';
 export type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';
 export { describeImpressionStoreContract } from './impression-store.contract.js';
+export { describeCacheStoreContract } from './cache-store.contract.js';
