@@ -40,3 +40,20 @@ export function storageOverrides(o: StorageOptions): MagpieConfigInput {
   if (o.db) return { storage: { url: `sqlite:${o.db}` } };
   return {};
 }
+
+/** What `magpie migrate` did to the configured store's schema. */
+export interface StorageMigrationReport {
+  /** sqlite, postgres or memory. */
+  backend: string;
+  /** The file, or the URL with any password masked. */
+  location: string;
+  /** Versions applied by this run, in order (empty: it was already current). */
+  applied: number[];
+  /** The schema version afterwards. */
+  current: number;
+  /** Set when the backend has no schema to migrate (in-memory storage). */
+  note?: string | undefined;
+}
+
+/** Brings the configured store's schema up to date; bootstrap provides it. */
+export type StorageMigrator = (overrides: MagpieConfigInput, configFile: string | undefined) => Promise<StorageMigrationReport>;

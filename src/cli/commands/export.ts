@@ -26,7 +26,7 @@ export function exportCommand(program: Command, createEngine: EngineFactory): vo
     .option('--n <n>', 'items per user', parseIntOption, 10)
     .option('--config <file>', 'JSON configuration file (default: ./magpie.config.json if present)')
     .option('--db <path>', 'SQLite file to use (shortcut for --storage sqlite:<path>)')
-    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory: or memory:')
+    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory:, memory: or postgres://user@host:5432/db[?schema=name]')
     .action(async (o: ExportOptions) => {
       if (o.format !== 'jsonl' && o.format !== 'csv') throw new MagpieError('VALIDATION_FAILED', `--format must be jsonl or csv, got "${o.format}"`);
       const engine = await createEngine({ ...storageOverrides(o), training: { intervalMinutes: 0 } }, {}, o.config);

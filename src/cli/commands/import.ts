@@ -21,7 +21,7 @@ export function importCommand(program: Command, createEngine: EngineFactory): vo
     .option('--events <file>', 'events: JSON Lines (the POST /api/events shape) or CSV with a header (MovieLens ratings.csv or user,item[,type][,value][,timestamp])')
     .option('--config <file>', 'JSON configuration file')
     .option('--db <path>', 'SQLite file to use (shortcut for --storage sqlite:<path>)')
-    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory: or memory:')
+    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory:, memory: or postgres://user@host:5432/db[?schema=name]')
     .action(async (o: ImportOptions) => {
       if (!o.users && !o.items && !o.events) throw new MagpieError('VALIDATION_FAILED', 'give at least one of --users, --items, --events');
       const engine = await createEngine(storageOverrides(o), {}, o.config);

@@ -21,7 +21,7 @@ export function serveCommand(program: Command, createEngine: EngineFactory): voi
     .description('Run the HTTP API with background log apply, model refresh and scheduled retraining.')
     .option('--config <file>', 'JSON configuration file (default: ./magpie.config.json if present)')
     .option('--db <path>', 'SQLite file to use (shortcut for --storage sqlite:<path>)')
-    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory: or memory:')
+    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory:, memory: or postgres://user@host:5432/db[?schema=name]')
     .option('-p, --port <n>', 'port to listen on (default 8080)', parseIntOption)
     .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
     .option('--demo', 'load the generated demo data set when the store is empty')

@@ -9,7 +9,7 @@ export function trainCommand(program: Command, createEngine: EngineFactory): voi
     .description('Train every configured model role on the stored data and save the new versions.')
     .option('--config <file>', 'JSON configuration file')
     .option('--db <path>', 'SQLite file to use (shortcut for --storage sqlite:<path>)')
-    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory: or memory:')
+    .option('--storage <url>', 'storage URL: sqlite:<path>, sqlite::memory:, memory: or postgres://user@host:5432/db[?schema=name]')
     .action(async (o: StorageOptions) => {
       const progress = progressReporter();
       const engine = await createEngine(

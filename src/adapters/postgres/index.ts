@@ -1,0 +1,12 @@
+export { openPostgresStores } from './open-postgres-stores.js';
+export type { PostgresStoresOptions } from './open-postgres-stores.js';
+export { migratePostgres, runMigrations, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './migrations.js';
+export type { MigrationResult, PostgresMigration } from './migrations.js';
+export { parsePostgresUrl } from './connection.js';
+export type { PostgresOptions, PostgresTarget } from './connection.js';
+export { translatePgError } from './postgres-errors.js';
+export { PostgresDataStore } from './postgres-data-store.js';
+export { PostgresEventLog } from './postgres-event-log.js';
+export { PostgresModelStore } from './postgres-model-store.js';
+export { PostgresImpressionStore } from './postgres-impression-store.js';
+export type { StoreBundle } from '../shared/index.js';
