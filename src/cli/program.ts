@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { isMagpieError } from '../core/index.js';
-import type { EngineFactory } from './engine-port.js';
+import type { EngineFactory, StorageMigrator } from './engine-port.js';
 import { algorithmsCommand } from './commands/algorithms.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { keysCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
 import { recommendCommand } from './commands/recommend.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
@@ -13,7 +15,7 @@ import { tuneCommand } from './commands/tune.js';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(createEngine: EngineFactory): Command {
+export function buildProgram(createEngine: EngineFactory, migrateStorage?: StorageMigrator): Command {
   const program = new Command()
     .name('magpie')
     .description('Magpie: a recommendation engine. Collect feedback, train models, serve recommendations.')
@@ -28,12 +30,14 @@ export function buildProgram(createEngine: EngineFactory): Command {
   tuneCommand(program);
   recommendCommand(program);
   algorithmsCommand(program);
+  keysCommand(program);
+  migrateCommand(program, migrateStorage);
   return program;
 }
 
 /** Runs the CLI; errors print as "error [CODE]: message" and set the exit code. */
-export async function runCli(argv: string[], createEngine: EngineFactory): Promise<void> {
-  const program = buildProgram(createEngine).exitOverride();
+export async function runCli(argv: string[], createEngine: EngineFactory, migrateStorage?: StorageMigrator): Promise<void> {
+  const program = buildProgram(createEngine, migrateStorage).exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -20,7 +20,16 @@ function configError(f: () => unknown): MagpieError {
 describe('parseConfig', () => {
   it('gives the documented defaults for {}', () => {
     const c = parseConfig({});
-    expect(c.server).toEqual({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 16 * 1024 * 1024, logLevel: 'info' });
+    expect(c.server).toEqual({
+      host: '0.0.0.0',
+      port: 8080,
+      bodyLimitBytes: 16 * 1024 * 1024,
+      logLevel: 'info',
+      // No keys: an open API; no rate limit; no CORS headers.
+      auth: { keys: [] },
+      rateLimit: { enabled: false, perMinute: 6000 },
+      cors: { origins: [], credentials: false },
+    });
     expect(c.storage).toEqual({ url: 'sqlite:./magpie.db' });
     expect(c.feedback.createMissingUsers).toBe(true);
     expect(c.feedback.createMissingItems).toBe(true);

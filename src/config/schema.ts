@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyEntrySchema } from './api-keys.js';
 import { surfacesSchema } from './surfaces.js';
 
 /**
@@ -48,6 +49,43 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       bodyLimitBytes: z.number().int().positive().default(16 * 1024 * 1024),
       logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      auth: z
+        .strictObject({
+          keys: z
+            .array(apiKeyEntrySchema)
+            .default([])
+            .superRefine((keys, ctx) => {
+              const names = new Set<string>();
+              const hashes = new Set<string>();
+              keys.forEach((k, i) => {
+                if (names.has(k.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `key name "${k.name}" is used twice` });
+                if (hashes.has(k.hash)) ctx.addIssue({ code: 'custom', path: [i, 'hash'], message: 'the same key is listed twice' });
+                names.add(k.name);
+                hashes.add(k.hash);
+              });
+            })
+            .describe('API keys (by hash) and their roles; none means the API is open.'),
+        })
+        .prefault({}),
+      rateLimit: z
+        .strictObject({
+          enabled: z.boolean().default(false).describe('Limit every client (a key, else an IP) to perMinute requests.'),
+          perMinute: z.number().int().positive().default(6000),
+        })
+        .prefault({}),
+      cors: z
+        .strictObject({
+          origins: z
+            .array(z.union([z.literal('*'), z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')]))
+            .default([])
+            .describe('Browser origins allowed to call the API; none sends no CORS headers.'),
+          credentials: z.boolean().default(false),
+        })
+        .prefault({})
+        .refine((c) => !(c.credentials && c.origins.includes('*')), {
+          message: 'credentials cannot be allowed for every origin ("*"): list the origins',
+          path: ['credentials'],
+        }),
     })
     .prefault({}),
   storage: z

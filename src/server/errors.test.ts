@@ -78,6 +78,11 @@ describe('toHttpError', () => {
     expect(toHttpError(fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(toHttpError(new SyntaxError('Unexpected token')).code).toBe('MALFORMED_JSON');
     expect(toHttpError(fastifyError('FST_SOMETHING_ELSE', 400)).code).toBe('VALIDATION_FAILED');
+    // A body shorter or longer than its content-length is a bad request, not a bad media type.
+    expect(toHttpError(fastifyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400)).code).toBe('VALIDATION_FAILED');
+    // Raised before routing (frameworkErrors): a URL that does not decode, a parameter too long.
+    expect(toHttpError(fastifyError('FST_ERR_BAD_URL', 400)).code).toBe('VALIDATION_FAILED');
+    expect(toHttpError(fastifyError('FST_ERR_MAX_PARAM_LENGTH', 414)).code).toBe('VALIDATION_FAILED');
   });
 
   it('turns anything unknown into INTERNAL without leaking its message, keeping it as the cause', () => {

@@ -45,7 +45,6 @@ function fromFastify(err: FastifyError): MagpieError | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new MagpieError('PAYLOAD_TOO_LARGE', err.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new MagpieError('UNSUPPORTED_MEDIA_TYPE', err.message);
   }
   if (err instanceof SyntaxError) return new MagpieError('MALFORMED_JSON', err.message);
@@ -79,7 +78,9 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   const e = toHttpError(err);
   const status = HTTP_STATUS[e.code];
   if (status >= 500) req.log.error({ err: (e.cause as Error | undefined) ?? e, code: e.code }, e.message);
+  // A header set on the way (the rate limiter's exact wait, auth's challenge) wins over the default.
   const retry = RETRY_AFTER_SECONDS[e.code];
-  if (retry !== undefined) void reply.header('retry-after', String(retry));
+  if (retry !== undefined && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retry));
+  if (e.code === 'UNAUTHORIZED' && !reply.hasHeader('www-authenticate')) void reply.header('www-authenticate', 'Bearer realm="magpie"');
   return reply.status(status).send({ error: e.toJSON() });
 }

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { createEngine, type Engine } from '../../bootstrap/index.js';
+import { createApiKey, deepMerge, type ApiRole, type MagpieConfigInput } from '../../config/index.js';
+import { buildServer, type BuildServerOptions } from '../app.js';
+import { ServerMetrics } from '../metrics.js';
+
+/** An in-memory engine for HTTP tests: nothing on disk, training on the calling thread. */
+export async function testEngine(overrides: MagpieConfigInput = {}): Promise<{ engine: Engine; app: FastifyInstance }> {
+  const config = deepMerge(
+    { storage: { url: 'memory:' }, server: { logLevel: 'silent' }, training: { inWorker: false, intervalMinutes: 0 } },
+    overrides,
+  ) as MagpieConfigInput;
+  const engine = await createEngine(config);
+  return { engine, app: await engine.server() };
+}
+
+/** One fresh key per role, plus the `server.auth` section that admits them. */
+export function keysPerRole(limits: Partial<Record<ApiRole, number>> = {}): {
+  keys: Record<ApiRole, string>;
+  auth: { keys: ReturnType<typeof createApiKey>['entry'][] };
+} {
+  const made = (['read', 'write', 'admin'] as const).map((role) => ({ role, ...createApiKey(`${role}-client`, role, limits[role]) }));
+  return {
+    keys: Object.fromEntries(made.map((m) => [m.role, m.key])) as Record<ApiRole, string>,
+    auth: { keys: made.map((m) => m.entry) },
+  };
+}
+
+/** A second HTTP server on an engine's services, with its own logger options (log capture). */
+export function serverOn(engine: Engine, opts: BuildServerOptions): Promise<FastifyInstance> {
+  return buildServer(
+    {
+      config: engine.config,
+      schemas: engine.schemas,
+      records: engine.records,
+      ingest: engine.ingest,
+      recommend: engine.recommend,
+      metrics: new ServerMetrics({ models: () => [], logLag: () => engine.applier.lag() }),
+      status: () => engine.status(),
+      listModels: (name) => engine.stores.models.list(name),
+      ctr: (q) => engine.stores.impressions.ctr(q),
+      train: () => engine.train(),
+    },
+    opts,
+  );
+}
