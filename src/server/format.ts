@@ -32,6 +32,13 @@ export const recommendationOut = z.object({
   surface: z.string().optional(),
   items: z.array(z.object({ id: z.string(), score: z.number(), source: z.string(), reason: z.string() })),
 });
+/**
+ * For the hottest routes: serialise with JSON.stringify instead of validating the answer
+ * against its zod schema first (~8% of a cached recommendation's CPU). Only for answers built
+ * field by field to the schema's shape (tested: test/api-recommend.test.ts parses them).
+ */
+export const plainJson = () => (data: unknown): string => JSON.stringify(data);
+
 export const pageOf = <T extends z.ZodType>(one: T) => z.object({ items: z.array(one), next: z.string().nullable() });
 export const errorOut = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

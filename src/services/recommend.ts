@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { MagpieError, type FeedbackEvent, type Item, type User } from '../core/index.js';
 import type { MagpieConfig } from '../config/index.js';
 import {
@@ -17,6 +16,7 @@ import type { CatalogCache } from './catalog.js';
 import type { ImpressionLogger } from './impression-logger.js';
 import type { ModelCache } from './model-cache.js';
 import { ServingCache } from './serving-cache.js';
+import { timeOrderedId } from './request-id.js';
 import { SurfaceSet } from './surface-set.js';
 
 export interface RecommendResponse {
@@ -179,9 +179,11 @@ export class RecommendService {
     const req = this.request(q);
     const key = JSON.stringify([name, req.n, req.offset, q.category ?? null, q.tags ?? null, q.filter ?? null, q.exclude ?? null, extra.anchor ?? null, extra.items ?? null]);
     const cacheSeconds = surface.config.cacheSeconds;
-    let page = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
+    const cached = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
+    let page = cached?.items;
+    let version = 0;
     if (!page) {
-      const version = this.cache.version(user);
+      version = this.cache.version(user);
       const [events, profile] = await Promise.all([
         user ? this.deps.store.userEvents(user, { limit: this.deps.config.serving.historyLimit }) : Promise.resolve([]),
         user ? this.deps.store.getUser(user) : Promise.resolve(null),
@@ -201,20 +203,23 @@ export class RecommendService {
           exclude: req.exclude,
         },
       });
-      this.cache.set(user, key, page, cacheSeconds, version);
     }
     const response = this.respond(page.map(toRecommended), name);
+    if (!cached && cacheSeconds > 0) this.cache.set(user, key, { items: page, requestId: response.requestId }, cacheSeconds, version);
+    // A list served again from the cache is logged as a repeat of the first: its features are
+    // that list's (the store keeps them once), so logging a cached response stays cheap.
     this.deps.impressions?.log({
       requestId: response.requestId,
       user,
       surface: name,
       time: now,
+      ...(cached ? { repeats: cached.requestId } : {}),
       items: page.map((c, r) => ({
         item: c.id,
         position: req.offset + r,
         source: c.source,
         score: c.score,
-        ...(c.features ? { features: Array.from(c.features) } : {}),
+        ...(c.features && !cached ? { features: Array.from(c.features) } : {}),
       })),
     });
     return response;
@@ -253,7 +258,8 @@ export class RecommendService {
   }
 
   private respond(items: RecommendedItem[], surface?: string): RecommendResponse {
-    return surface === undefined ? { requestId: randomUUID(), items } : { requestId: randomUUID(), surface, items };
+    const requestId = timeOrderedId(this.now());
+    return surface === undefined ? { requestId, items } : { requestId, surface, items };
   }
 }
 
