@@ -23,7 +23,12 @@ export interface RecommendResponse {
   requestId: string;
   surface?: string;
   items: RecommendedItem[];
+  /** `items` already as JSON, kept with a cached list so a repeat does not serialise it again. */
+  [ITEMS_JSON]?: string;
 }
+
+/** Where a response carries its items' JSON (see RecommendResponse); the HTTP layer splices it in. */
+export const ITEMS_JSON: unique symbol = Symbol('magpie.itemsJson');
 
 export interface ListQuery {
   n?: number | undefined;
@@ -204,8 +209,14 @@ export class RecommendService {
         },
       });
     }
-    const response = this.respond(page.map(toRecommended), name);
-    if (!cached && cacheSeconds > 0) this.cache.set(user, key, { items: page, requestId: response.requestId }, cacheSeconds, version);
+    const items = cached?.answer ?? page.map(toRecommended);
+    const response = this.respond(items, name);
+    // The JSON of the items is made once per list: a cached repeat sends the same text.
+    const itemsJson = cached?.answerJson ?? JSON.stringify(items);
+    response[ITEMS_JSON] = itemsJson;
+    if (!cached && cacheSeconds > 0) {
+      this.cache.set(user, key, { items: page, requestId: response.requestId, answer: items, answerJson: itemsJson }, cacheSeconds, version);
+    }
     // A list served again from the cache is logged as a repeat of the first: its features are
     // that list's (the store keeps them once), so logging a cached response stays cheap.
     this.deps.impressions?.log({

@@ -1,10 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import type { Candidate } from '../pipeline/index.js';
 
-/** A cached list and the request id it was first served (and logged) under. */
+/** A cached list, the request id it was first served (and logged) under, and its answer. */
 export interface CachedList {
   items: Candidate[];
   requestId: string;
+  /** The items as answered, and as JSON (what a repeat sends again). */
+  answer: { id: string; score: number; source: string; reason: string }[];
+  answerJson: string;
 }
 
 type Entry = CachedList;
@@ -49,7 +52,7 @@ export class ServingCache {
   set(user: string, key: string, list: CachedList, ttlSeconds: number, versionAtStart: number): void {
     if (ttlSeconds <= 0 || this.version(user) !== versionAtStart) return;
     const full = `${user}\u0000${key}`;
-    this.lru.set(full, { items: list.items, requestId: list.requestId }, { ttl: ttlSeconds * 1000 });
+    this.lru.set(full, list, { ttl: ttlSeconds * 1000 });
     let keys = this.keysByUser.get(user);
     if (!keys) this.keysByUser.set(user, (keys = new Set()));
     keys.add(full);
