@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../src/index.js';
 import { LOVE, SPACE, loadFixture, memoryEngine } from './helpers/engine.js';
+import { recommendationOut } from '../src/server/format.js';
 
 interface Rec {
   id: string;
@@ -18,6 +19,8 @@ async function recs(url: string): Promise<Rec[]> {
   expect(res.statusCode, res.body).toBe(200);
   const body = res.json();
   expect(typeof body.requestId).toBe('string');
+  // Hot routes skip response validation (plainJson): the answer must already be the schema's shape.
+  expect(recommendationOut.strict().parse(body)).toEqual(body);
   return body.items;
 }
 

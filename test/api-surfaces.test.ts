@@ -130,4 +130,20 @@ describe('serving surfaces over HTTP', () => {
     const bySource = (await app.inject({ method: 'GET', url: '/api/stats/ctr?by=source&surface=home' })).json();
     expect(bySource.rows.find((r: { key: string }) => r.key === clicked.source).clicks).toBeGreaterThanOrEqual(1);
   });
+
+  it('logs a list served again from the cache as a repeat that carries the first list\'s features', async () => {
+    const first = await get('/api/recommend/user31?n=4');
+    const again = await get('/api/recommend/user31?n=4');
+    expect(again.requestId).not.toBe(first.requestId);
+    expect(ids(again.items)).toEqual(ids(first.items));
+    await app.inject({ method: 'GET', url: '/api/stats/ctr' }); // flushes the impression log
+    const rows = new Map<string, { item: string; features?: number[] | undefined }[]>();
+    for await (const batch of engine.stores.impressions.scanLabelled({ batchSize: 100 })) {
+      for (const r of batch) rows.set(r.requestId, [...(rows.get(r.requestId) ?? []), r]);
+    }
+    const logged = rows.get(first.requestId)!;
+    expect(logged.map((r) => r.item)).toEqual(ids(first.items));
+    expect(logged[0]!.features?.length).toBeGreaterThan(0);
+    expect(rows.get(again.requestId)).toEqual(logged.map((r) => expect.objectContaining({ item: r.item, features: r.features })));
+  });
 });

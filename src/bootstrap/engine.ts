@@ -147,6 +147,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   const metrics = new ServerMetrics({
     models: () => models.all().map((sm) => ({ role: sm.meta.name, version: sm.meta.version, trainedAt: sm.meta.trainedAt })),
     logLag: () => applier.lag(),
+    cache: () => ({ hits: recommend.cache.hits, misses: recommend.cache.misses, entries: recommend.cache.size }),
   });
 
   const status = async (): Promise<EngineStatus> => {

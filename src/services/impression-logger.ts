@@ -6,6 +6,11 @@ export interface ImpressionLoggerOptions {
   flushMs: number;
   /** Flush at once when this many shown items are waiting. */
   maxItems: number;
+  /**
+   * Lists written per store call; the logger yields to the event loop between calls, so a
+   * flush never holds requests back for long (one call of 64 lists takes a few ms).
+   */
+  chunkLists?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -54,7 +59,11 @@ export class ImpressionLogger {
     this.queuedItems = 0;
     this.flushing = this.flushing.then(async () => {
       try {
-        if (impressions.length > 0) await this.store.appendImpressions(impressions);
+        const chunk = Math.max(1, this.opts.chunkLists ?? 64);
+        for (let i = 0; i < impressions.length; i += chunk) {
+          if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          await this.store.appendImpressions(impressions.slice(i, i + chunk));
+        }
         if (outcomes.length > 0) await this.store.attributeOutcomes(outcomes, this.attributionWindowMs);
       } catch (err) {
         this.opts.onError?.(err);

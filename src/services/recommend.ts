@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { MagpieError, type FeedbackEvent, type Item, type User } from '../core/index.js';
 import type { MagpieConfig } from '../config/index.js';
 import {
@@ -17,13 +16,19 @@ import type { CatalogCache } from './catalog.js';
 import type { ImpressionLogger } from './impression-logger.js';
 import type { ModelCache } from './model-cache.js';
 import { ServingCache } from './serving-cache.js';
+import { timeOrderedId } from './request-id.js';
 import { SurfaceSet } from './surface-set.js';
 
 export interface RecommendResponse {
   requestId: string;
   surface?: string;
   items: RecommendedItem[];
+  /** `items` already as JSON, kept with a cached list so a repeat does not serialise it again. */
+  [ITEMS_JSON]?: string;
 }
+
+/** Where a response carries its items' JSON (see RecommendResponse); the HTTP layer splices it in. */
+export const ITEMS_JSON: unique symbol = Symbol('magpie.itemsJson');
 
 export interface ListQuery {
   n?: number | undefined;
@@ -179,9 +184,11 @@ export class RecommendService {
     const req = this.request(q);
     const key = JSON.stringify([name, req.n, req.offset, q.category ?? null, q.tags ?? null, q.filter ?? null, q.exclude ?? null, extra.anchor ?? null, extra.items ?? null]);
     const cacheSeconds = surface.config.cacheSeconds;
-    let page = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
+    const cached = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
+    let page = cached?.items;
+    let version = 0;
     if (!page) {
-      const version = this.cache.version(user);
+      version = this.cache.version(user);
       const [events, profile] = await Promise.all([
         user ? this.deps.store.userEvents(user, { limit: this.deps.config.serving.historyLimit }) : Promise.resolve([]),
         user ? this.deps.store.getUser(user) : Promise.resolve(null),
@@ -201,20 +208,29 @@ export class RecommendService {
           exclude: req.exclude,
         },
       });
-      this.cache.set(user, key, page, cacheSeconds, version);
     }
-    const response = this.respond(page.map(toRecommended), name);
+    const items = cached?.answer ?? page.map(toRecommended);
+    const response = this.respond(items, name);
+    // The JSON of the items is made once per list: a cached repeat sends the same text.
+    const itemsJson = cached?.answerJson ?? JSON.stringify(items);
+    response[ITEMS_JSON] = itemsJson;
+    if (!cached && cacheSeconds > 0) {
+      this.cache.set(user, key, { items: page, requestId: response.requestId, answer: items, answerJson: itemsJson }, cacheSeconds, version);
+    }
+    // A list served again from the cache is logged as a repeat of the first: its features are
+    // that list's (the store keeps them once), so logging a cached response stays cheap.
     this.deps.impressions?.log({
       requestId: response.requestId,
       user,
       surface: name,
       time: now,
+      ...(cached ? { repeats: cached.requestId } : {}),
       items: page.map((c, r) => ({
         item: c.id,
         position: req.offset + r,
         source: c.source,
         score: c.score,
-        ...(c.features ? { features: Array.from(c.features) } : {}),
+        ...(c.features && !cached ? { features: Array.from(c.features) } : {}),
       })),
     });
     return response;
@@ -253,7 +269,8 @@ export class RecommendService {
   }
 
   private respond(items: RecommendedItem[], surface?: string): RecommendResponse {
-    return surface === undefined ? { requestId: randomUUID(), items } : { requestId: randomUUID(), surface, items };
+    const requestId = timeOrderedId(this.now());
+    return surface === undefined ? { requestId, items } : { requestId, surface, items };
   }
 }
 

@@ -1,9 +1,16 @@
 import { LRUCache } from 'lru-cache';
 import type { Candidate } from '../pipeline/index.js';
 
-interface Entry {
+/** A cached list, the request id it was first served (and logged) under, and its answer. */
+export interface CachedList {
   items: Candidate[];
+  requestId: string;
+  /** The items as answered, and as JSON (what a repeat sends again). */
+  answer: { id: string; score: number; source: string; reason: string }[];
+  answerJson: string;
 }
+
+type Entry = CachedList;
 
 /**
  * Per-user results cache, in process. An entry lives for its surface's cacheSeconds unless the
@@ -27,11 +34,11 @@ export class ServingCache {
     });
   }
 
-  get(user: string, key: string): Candidate[] | undefined {
+  get(user: string, key: string): CachedList | undefined {
     const e = this.lru.get(`${user}\u0000${key}`);
     if (e) {
       this.hits++;
-      return e.items;
+      return e;
     }
     this.misses++;
     return undefined;
@@ -42,10 +49,10 @@ export class ServingCache {
     return this.versions.get(user) ?? 0;
   }
 
-  set(user: string, key: string, items: Candidate[], ttlSeconds: number, versionAtStart: number): void {
+  set(user: string, key: string, list: CachedList, ttlSeconds: number, versionAtStart: number): void {
     if (ttlSeconds <= 0 || this.version(user) !== versionAtStart) return;
     const full = `${user}\u0000${key}`;
-    this.lru.set(full, { items }, { ttl: ttlSeconds * 1000 });
+    this.lru.set(full, list, { ttl: ttlSeconds * 1000 });
     let keys = this.keysByUser.get(user);
     if (!keys) this.keysByUser.set(user, (keys = new Set()));
     keys.add(full);

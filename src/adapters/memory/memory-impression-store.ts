@@ -22,10 +22,12 @@ export class MemoryImpressionStore implements ImpressionStore {
     for (const imp of batch) {
       if (this.requests.has(imp.requestId) || imp.items.length === 0) continue;
       this.requests.add(imp.requestId);
-      for (const it of imp.items) {
+      const earlier = imp.repeats === undefined ? undefined : this.byRequest.get(imp.repeats);
+      for (const [r, it] of imp.items.entries()) {
+        const features = it.features ?? (earlier?.[r]?.item === it.item ? earlier[r].features : undefined);
         const row: LabelledImpression = {
           ...it,
-          features: it.features ? [...it.features] : undefined,
+          features: features ? [...features] : undefined,
           requestId: imp.requestId,
           user: imp.user,
           surface: imp.surface,

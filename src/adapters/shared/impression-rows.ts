@@ -24,8 +24,9 @@ export function packImpression(imp: Impression): PackedImpression {
   return { items, features: Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength), width };
 }
 
-export function unpackItems(items: string): ItemTuple[] {
-  return JSON.parse(items) as ItemTuple[];
+/** The items of a stored list; none when they are missing (a repeat of a list never stored). */
+export function unpackItems(items: string | null): ItemTuple[] {
+  return items === null ? [] : (JSON.parse(items) as ItemTuple[]);
 }
 
 /** The shown items of one stored list as labelled rows. */

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { storeClosedError } from '../shared/index.js';
-import { migrate } from './migrations.js';
+import { migrate, MIGRATIONS, type Migration } from './migrations.js';
 import { translateSqliteError } from './sqlite-errors.js';
 
 export interface SqliteOpenOptions {
@@ -9,11 +9,14 @@ export interface SqliteOpenOptions {
   /** How long a write waits for another process's lock before failing (ms). */
   busyTimeoutMs?: number | undefined;
   /**
-   * false: commits are not synced to disk one by one (synchronous NORMAL: a crash of the machine
-   * may lose the last commits, never corrupt the file). For data that is not acknowledged to
-   * anyone (impressions); everything acknowledged stays on a durable connection.
+   * false: nothing is synced to disk (synchronous OFF): a crash of the process loses nothing,
+   * but a crash of the machine may lose or damage the file. Only for a file of its own that holds
+   * nothing acknowledged to anyone (impressions): a checkpoint run by such a connection on a
+   * shared file would skip the sync of acknowledged commits too.
    */
   durable?: boolean | undefined;
+  /** The schema steps of this file (the main file's by default). */
+  migrations?: readonly Migration[] | undefined;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -39,12 +42,12 @@ export function openDatabase(path: string, opts: SqliteOpenOptions = {}): Databa
     // is a promise to the client that the event is kept, so every commit must reach the disk
     // (fsync of the WAL) before it returns. The cost is one fsync per transaction, which is why
     // every multi-row write here is batched into a single transaction.
-    db.pragma(opts.durable === false ? 'synchronous = NORMAL' : 'synchronous = FULL');
+    db.pragma(opts.durable === false ? 'synchronous = OFF' : 'synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // A 64 MiB page cache (default 2 MiB): event index pages stay in memory during ingest, where
     // inserts land all over the user and item indexes. Memory is taken only as pages are used.
     db.pragma(`cache_size = ${-PAGE_CACHE_KIB}`);
-    migrate(db, readonly);
+    migrate(db, readonly, opts.migrations ?? MIGRATIONS);
     return db;
   } catch (err) {
     db?.close();

@@ -115,33 +115,41 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'impressions move to a file of their own (impression-migrations.ts); lists logged before are not carried over',
+    up(db) {
+      db.exec('DROP TABLE IF EXISTS impressions');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**
- * Brings the schema to SCHEMA_VERSION. Each step runs in its own IMMEDIATE transaction that
+ * Brings the schema to the last of `steps` (the main file's by default). Each step runs in its own IMMEDIATE transaction that
  * re-reads user_version first, so two processes opening one new file migrate it exactly once.
  * A read-only connection cannot migrate and refuses an outdated file instead.
  */
-export function migrate(db: Database.Database, readonly: boolean): void {
+export function migrate(db: Database.Database, readonly: boolean, steps: readonly Migration[] = MIGRATIONS): void {
+  const target = steps[steps.length - 1]?.version ?? 0;
   const found = schemaVersionOf(db);
-  if (found > SCHEMA_VERSION) {
+  if (found > target) {
     throw new MagpieError(
       'STORAGE_FAILED',
-      `database schema version ${found} is newer than this Magpie understands (${SCHEMA_VERSION}); upgrade Magpie`,
-      { found, supported: SCHEMA_VERSION },
+      `database schema version ${found} is newer than this Magpie understands (${target}); upgrade Magpie`,
+      { found, supported: target },
     );
   }
-  if (found === SCHEMA_VERSION) return;
+  if (found === target) return;
   if (readonly) {
     throw new MagpieError(
       'STORAGE_FAILED',
-      `database schema version ${found} needs migrating to ${SCHEMA_VERSION}; open it read-write once first`,
-      { found, supported: SCHEMA_VERSION },
+      `database schema version ${found} needs migrating to ${target}; open it read-write once first`,
+      { found, supported: target },
     );
   }
-  for (const step of MIGRATIONS) {
+  for (const step of steps) {
     db.transaction(() => {
       if (schemaVersionOf(db) >= step.version) return;
       step.up(db);

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { systemClock } from '../../core/index.js';
 import type { Clock } from '../../core/index.js';
 import type { StoreBundle } from '../shared/index.js';
 import { SharedConnection, openDatabase } from './connection.js';
 import type { SqliteOpenOptions } from './connection.js';
 import { translateSqliteError } from './sqlite-errors.js';
+import { IMPRESSION_MIGRATIONS } from './impression-migrations.js';
 import { SqliteDataStore } from './sqlite-data-store.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteImpressionStore } from './sqlite-impression-store.js';
@@ -15,9 +17,10 @@ export interface SqliteStoresOptions extends SqliteOpenOptions {
 }
 
 /**
- * The embedded default: users, items, events, the event log and models in one SQLite file,
- * behind one connection (impressions too) (':memory:' gives a private in-memory database, for tests). The
- * connection closes once all the stores are closed, or at once through the bundle's close().
+ * The embedded default: users, items, events, the event log and models in one SQLite file
+ * behind one connection, impressions in a second file beside it (impressionsFileOf; ':memory:'
+ * gives private in-memory databases, for tests). The connections close once all the stores are
+ * closed, or at once through the bundle's close().
  * Throws STORAGE_FAILED when the file cannot be opened or its schema cannot be brought up to date.
  */
 export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): StoreBundle {
@@ -32,9 +35,13 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
     data = new SqliteDataStore(connection.lease('data store'));
     log = new SqliteEventLog(connection.lease('event log'), opts.clock ?? systemClock);
     models = new SqliteModelStore(connection.lease('model store'));
-    // Impressions (measurement, not acknowledged data) get their own connection without a sync
-    // per commit, so logging every response never waits on the disk; ':memory:' must share.
-    if (path !== ':memory:' && !opts.readonly) own = new SharedConnection(openDatabase(path, { ...opts, durable: false }));
+    // Impressions (measurement, not acknowledged data) live in a file of their own, written
+    // without syncs: logging every response then neither waits on the disk nor takes the main
+    // file's write lock from ingest. Measured: ~20 µs per logged list against ~120 µs on a
+    // connection to the main file, whose checkpoints must sync.
+    const file = impressionsFileOf(path, opts.readonly ?? false);
+    const readonly = file !== ':memory:' && (opts.readonly ?? false);
+    own = new SharedConnection(openDatabase(file, { ...opts, readonly, durable: false, migrations: IMPRESSION_MIGRATIONS }));
     impressions = new SqliteImpressionStore(own.lease('impression store'));
   } catch (err) {
     connection.db.close();
@@ -50,4 +57,15 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
       await Promise.all([data.close(), log.close(), models.close(), impressions.close()]);
     },
   };
+}
+
+/**
+ * Where the impressions of a database file live: magpie.db → magpie.impressions.db. A private
+ * in-memory database gets a private in-memory one; a read-only opener of a file without logged
+ * impressions gets an empty one in memory.
+ */
+export function impressionsFileOf(path: string, readonly: boolean): string {
+  if (path === ':memory:') return ':memory:';
+  const file = path.endsWith('.db') ? `${path.slice(0, -3)}.impressions.db` : `${path}.impressions.db`;
+  return readonly && !existsSync(file) ? ':memory:' : file;
 }

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MagpieError } from '../../core/index.js';
 import type { FeedbackEvent } from '../../core/index.js';
 import { SharedConnection, openDatabase } from './connection.js';
+import { IMPRESSION_MIGRATIONS } from './impression-migrations.js';
+import { impressionsFileOf } from './open-sqlite-stores.js';
 import { MIGRATIONS, SCHEMA_VERSION, openSqliteStores } from './index.js';
 import { SqliteDataStore } from './sqlite-data-store.js';
 
@@ -50,6 +52,47 @@ describe('sqlite connection settings', () => {
   it('migration steps are numbered 1, 2, 3… with no gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+});
+
+describe('the impressions file', () => {
+  const shown = { requestId: 'r1', user: 'u1', surface: 'home', time: 1, items: [{ item: 'a', position: 0, source: 's', score: 1 }] };
+
+  it('lives beside the main file, unsynced, and keeps what was logged across reopen', async () => {
+    const stores = openSqliteStores(file);
+    await stores.impressions.appendImpressions([shown]);
+    await stores.close();
+    expect(impressionsFileOf(file, false)).toBe(join(dir, 'magpie.impressions.db'));
+    const main = new Database(file, { readonly: true });
+    const side = new Database(join(dir, 'magpie.impressions.db'), { readonly: true });
+    try {
+      // Acknowledged data never shares a file with the unsynced log of what was shown.
+      expect(main.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'impressions'").get()).toEqual({ n: 0 });
+      expect(side.prepare('SELECT request_id FROM impressions').all()).toEqual([{ request_id: 'r1' }]);
+    } finally {
+      main.close();
+      side.close();
+    }
+    const again = openSqliteStores(file);
+    const db = openDatabase(join(dir, 'magpie.impressions.db'), { durable: false, migrations: IMPRESSION_MIGRATIONS });
+    try {
+      expect(db.pragma('synchronous', { simple: true })).toBe(0); // 0 = OFF
+      expect((await again.impressions.ctr({ by: 'surface' }))[0]).toMatchObject({ key: 'home', impressions: 1 });
+    } finally {
+      db.close();
+      await again.close();
+    }
+  });
+
+  it('is an empty one in memory for a read-only opener of a file that never logged any', async () => {
+    await openSqliteStores(file).close();
+    rmSync(join(dir, 'magpie.impressions.db'));
+    const ro = openSqliteStores(file, { readonly: true });
+    try {
+      expect(await ro.impressions.ctr({ by: 'surface' })).toEqual([]);
+    } finally {
+      await ro.close();
+    }
   });
 });
 

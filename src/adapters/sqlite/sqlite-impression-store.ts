@@ -16,13 +16,22 @@ interface Row {
   surface: string;
   variant: string | null;
   ts: number;
-  items: string;
+  items: string | null;
   features: Uint8Array | null;
   width: number;
   outcomes: string | null;
+  repeats: string | null;
 }
 
 type OutcomeRow = Pick<Row, 'request_id' | 'user_id' | 'items' | 'outcomes'>;
+
+/**
+ * Impressions with a repeat (a list served again from the cache, stored as a reference) joined
+ * to the list it repeats: read items and features through COALESCE(i.x, o.x).
+ */
+const RESOLVED = 'impressions i LEFT JOIN impressions o ON o.request_id = i.repeats';
+const OUTCOME_COLUMNS = 'i.request_id, i.user_id, COALESCE(i.items, o.items) AS items, i.outcomes';
+const REFERENCE = { items: null, features: null, width: 0 } as const;
 
 /**
  * Impressions on SQLite, one row per served list (its items and feature rows packed), so that
@@ -40,19 +49,20 @@ export class SqliteImpressionStore implements ImpressionStore {
   constructor(private readonly lease: ConnectionLease) {
     const db = lease.db;
     this.insert = db.prepare(
-      `INSERT OR IGNORE INTO impressions (request_id, user_id, surface, variant, ts, items, features, width)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO impressions (request_id, user_id, surface, variant, ts, items, features, width, repeats)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.byRequest = db.prepare('SELECT request_id, user_id, items, outcomes FROM impressions WHERE request_id = ?');
+    this.byRequest = db.prepare(`SELECT ${OUTCOME_COLUMNS} FROM ${RESOLVED} WHERE i.request_id = ?`);
     this.recentOfUser = db.prepare(
-      'SELECT request_id, user_id, items, outcomes FROM impressions WHERE user_id = ? AND ts BETWEEN ? AND ? ORDER BY ts DESC, request_id DESC',
+      `SELECT ${OUTCOME_COLUMNS} FROM ${RESOLVED} WHERE i.user_id = ? AND i.ts BETWEEN ? AND ? ORDER BY i.ts DESC, i.request_id DESC`,
     );
     this.setOutcomes = db.prepare('UPDATE impressions SET outcomes = ? WHERE request_id = ?');
     this.appendAll = db.transaction((batch: Impression[]) => {
       for (const imp of batch) {
         if (imp.items.length === 0) continue;
-        const packed = packImpression(imp);
-        this.insert.run(imp.requestId, imp.user, imp.surface, imp.variant ?? null, imp.time, packed.items, packed.features, packed.width);
+        // A repeat is stored as a reference: its items and features are the earlier list's.
+        const packed = imp.repeats === undefined ? packImpression(imp) : REFERENCE;
+        this.insert.run(imp.requestId, imp.user, imp.surface, imp.variant ?? null, imp.time, packed.items, packed.features, packed.width, imp.repeats ?? null);
       }
     });
     this.attributeAll = db.transaction((outcomes: Outcome[], windowMs: number) => {
@@ -103,11 +113,11 @@ export class SqliteImpressionStore implements ImpressionStore {
       if (clicked) g.clicks++;
       groups.set(key, g);
     };
-    const surface = q.surface === undefined ? '' : ' AND surface = ?';
+    const surface = q.surface === undefined ? '' : ' AND i.surface = ?';
     const args: unknown[] = [q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER, ...(q.surface === undefined ? [] : [q.surface])];
     this.lease.run('ctr', (db) => {
       const rows = db
-        .prepare(`SELECT surface, variant, items, outcomes FROM impressions WHERE ts >= ? AND ts < ?${surface}`)
+        .prepare(`SELECT i.surface, i.variant, COALESCE(i.items, o.items) AS items, i.outcomes FROM ${RESOLVED} WHERE i.ts >= ? AND i.ts < ?${surface}`)
         .iterate(...args) as IterableIterator<Pick<Row, 'surface' | 'variant' | 'items' | 'outcomes'>>;
       for (const row of rows) {
         const items = unpackItems(row.items);
@@ -131,8 +141,12 @@ export class SqliteImpressionStore implements ImpressionStore {
       const rows = this.lease.run('scanLabelled', (db) =>
         db
           .prepare(
-            `SELECT * FROM impressions WHERE ts >= ? AND ts < ? AND (ts > ? OR (ts = ? AND request_id > ?))
-             ORDER BY ts, request_id LIMIT ?`,
+            `SELECT i.request_id, i.user_id, i.surface, i.variant, i.ts, i.outcomes, i.repeats,
+                    COALESCE(i.items, o.items) AS items, COALESCE(i.features, o.features) AS features,
+                    CASE WHEN i.repeats IS NULL THEN i.width ELSE o.width END AS width
+             FROM ${RESOLVED}
+             WHERE i.ts >= ? AND i.ts < ? AND (i.ts > ? OR (i.ts = ? AND i.request_id > ?))
+             ORDER BY i.ts, i.request_id LIMIT ?`,
           )
           .all(from, to, after[0], after[0], after[1], Math.max(1, opts.batchSize)) as Row[],
       );

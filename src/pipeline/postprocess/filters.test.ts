@@ -79,6 +79,11 @@ describe('filters', () => {
     expect(input).toEqual(before);
   });
 
+  it('copies keep the ranking features (the impression log records them)', () => {
+    const ranked = { ...cand('keep1', 1), features: Float64Array.of(0.5, 2) };
+    expect(applyFilters([ranked], ctx, makeFilterCheck(ctx, plan)).items[0]!.features).toEqual(Float64Array.of(0.5, 2));
+  });
+
   it('turns a NaN score into -Infinity so that sorting stays total', () => {
     const out = applyFilters([cand('keep1', Number.NaN)], ctx, makeFilterCheck(ctx, plan));
     expect(out.items[0]!.score).toBe(-Infinity);

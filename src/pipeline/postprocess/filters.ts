@@ -79,7 +79,10 @@ export function applyFilters(candidates: readonly Candidate[], ctx: PostProcessC
     taken.add(c.id);
     const a = ctx.attributes(c.id);
     if (check(c.id, a) !== undefined) continue;
-    items.push({ id: c.id, sourceScores: c.sourceScores, source: c.source, reason: c.reason, score: Number.isNaN(c.score) ? -Infinity : c.score });
+    // A copy (rules re-score it), which must keep the ranking features: the impression log
+    // records them for the learned ranker's training.
+    const score = Number.isNaN(c.score) ? -Infinity : c.score;
+    items.push({ id: c.id, sourceScores: c.sourceScores, source: c.source, reason: c.reason, score, ...(c.features ? { features: c.features } : {}) });
     attrs.push(a!);
   }
   return { items, attrs };

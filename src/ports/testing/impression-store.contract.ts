@@ -44,6 +44,24 @@ export function describeImpressionStoreContract(adapter: string, open: OpenStore
       expect(rows[0]!.score).toBeCloseTo(1);
     });
 
+    it('gives a repeated list (served from cache) the features of the list it repeats, and its own outcomes', async () => {
+      const first = impression('r1', 'u1', ['a', 'b']);
+      first.items[0]!.features = [1, 2];
+      first.items[1]!.features = [3, 4];
+      await store().appendImpressions([first]);
+      const again = { ...impression('r2', 'u1', ['a', 'b'], { time: T0 + MINUTE }), repeats: 'r1' };
+      await store().appendImpressions([again]);
+      await store().attributeOutcomes([{ user: 'u1', item: 'b', type: 'click', time: T0 + 2 * MINUTE, requestId: 'r2' }], 30 * MINUTE);
+      const rows = await all(store());
+      expect(rows.map((r) => [r.requestId, r.item, r.features, r.outcome])).toEqual([
+        ['r1', 'a', [1, 2], null],
+        ['r1', 'b', [3, 4], null],
+        ['r2', 'a', [1, 2], null],
+        ['r2', 'b', [3, 4], 'click'],
+      ]);
+      expect((await store().ctr({ by: 'surface' }))[0]).toMatchObject({ impressions: 4, clicks: 1 });
+    });
+
     it('scans a time window [from, to) in batches that never repeat or skip', async () => {
       const batch = Array.from({ length: 7 }, (_, i) => impression(`r${i}`, 'u', ['x', 'y'], { time: T0 + i * MINUTE }));
       await store().appendImpressions(batch);

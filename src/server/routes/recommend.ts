@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps.js';
-import { errorOut, recommendationOut } from '../format.js';
+import { errorOut, recommendationJson, recommendationOut } from '../format.js';
 import { listQuery, surfaceQuery, typed } from './common.js';
 
 export function recommendRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -23,6 +23,7 @@ export function recommendRoutes(app: FastifyInstance, deps: ServerDeps): void {
       querystring: surfaceQuery(s, deps.config),
       response: { 200: recommendationOut, 400: errorOut, 404: errorOut },
     },
+    serializerCompiler: recommendationJson,
     handler: async (req) => {
       deps.metrics.recommendations.inc({ kind: 'recommend' });
       return deps.recommend.recommend(req.params.user, req.query);
