@@ -22,11 +22,12 @@ interface Row {
   features: Buffer | null;
   width: number;
   outcomes: (string | null)[];
+  repeats: string | null;
 }
 
 /** The JSON record shape json_to_recordset reads a batch of lists from. */
 const IMPRESSION_RECORD =
-  'request_id text, user_id text, surface text, variant text, ts bigint, item_ids text[], positions integer[], sources text[], scores float8[], features bytea, width integer';
+  'request_id text, user_id text, surface text, variant text, ts bigint, item_ids text[], positions integer[], sources text[], scores float8[], features bytea, width integer, repeats text';
 
 /**
  * Impressions on Postgres, one row per served list with its shown items as parallel arrays, so
@@ -45,7 +46,8 @@ export class PostgresImpressionStore implements ImpressionStore {
     const records = batch
       .filter((imp) => imp.items.length > 0)
       .map((imp) => {
-        const packed = packImpression(imp);
+        // A repeat (a cached list served again) keeps no features: readers take the first list's.
+        const packed = imp.repeats === undefined ? packImpression(imp) : { features: null, width: 0 };
         return {
           request_id: imp.requestId,
           user_id: imp.user,
@@ -58,15 +60,16 @@ export class PostgresImpressionStore implements ImpressionStore {
           scores: imp.items.map((it) => it.score),
           features: packed.features === null ? null : `\\x${packed.features.toString('hex')}`,
           width: packed.width,
+          repeats: imp.repeats ?? null,
         };
       });
     if (records.length === 0) return;
     await this.lease.query(
       'appendImpressions',
       `INSERT INTO ${this.t.impressions}
-         (request_id, user_id, surface, variant, ts, item_ids, positions, sources, scores, features, width, outcomes)
+         (request_id, user_id, surface, variant, ts, item_ids, positions, sources, scores, features, width, outcomes, repeats)
        SELECT request_id, user_id, surface, variant, ts, item_ids, positions, sources, scores, features, width,
-              array_fill(NULL::text, ARRAY[cardinality(item_ids)])
+              array_fill(NULL::text, ARRAY[cardinality(item_ids)]), repeats
        FROM json_to_recordset($1::json) AS r(${IMPRESSION_RECORD})
        ON CONFLICT (request_id) DO NOTHING`,
       [JSON.stringify(records)],
@@ -115,9 +118,12 @@ export class PostgresImpressionStore implements ImpressionStore {
     for (;;) {
       const rows: Row[] = await this.lease.query<Row>(
         'scanLabelled',
-        `SELECT * FROM ${this.t.impressions}
-         WHERE ts >= $1 AND ts < $2 ${after === null ? '' : 'AND (ts, request_id) > ($4, $5)'}
-         ORDER BY ts, request_id LIMIT $3`,
+        `SELECT i.request_id, i.user_id, i.surface, i.variant, i.ts, i.item_ids, i.positions, i.sources, i.scores,
+                i.outcomes, i.repeats, coalesce(i.features, o.features) AS features,
+                CASE WHEN i.repeats IS NULL THEN i.width ELSE coalesce(o.width, 0) END AS width
+         FROM ${this.t.impressions} i LEFT JOIN ${this.t.impressions} o ON o.request_id = i.repeats
+         WHERE i.ts >= $1 AND i.ts < $2 ${after === null ? '' : 'AND (i.ts, i.request_id) > ($4, $5)'}
+         ORDER BY i.ts, i.request_id LIMIT $3`,
         after === null ? [from, to, batchSize] : [from, to, batchSize, after[0], after[1]],
       );
       const last = rows[rows.length - 1];

@@ -116,7 +116,9 @@ export function impressionsSchema(t: Tables): string {
       scores double precision[] NOT NULL,
       features bytea,                                  -- float32 rows, width per item
       width integer NOT NULL,
-      outcomes text[] NOT NULL
+      outcomes text[] NOT NULL,
+      repeats text COLLATE "C"                         -- a repeat (cached list): the request id
+                                                       -- whose features it shares
     );
     CREATE INDEX impressions_by_user ON ${t.impressions} (user_id, ts);
     CREATE INDEX impressions_by_time ON ${t.impressions} (ts, request_id);

@@ -35,7 +35,11 @@ export function serverOn(engine: Engine, opts: BuildServerOptions): Promise<Fast
       records: engine.records,
       ingest: engine.ingest,
       recommend: engine.recommend,
-      metrics: new ServerMetrics({ models: () => [], logLag: () => engine.applier.lag() }),
+      metrics: new ServerMetrics({
+        models: () => [],
+        logLag: () => engine.applier.lag(),
+        cache: () => ({ hits: engine.recommend.cache.hits, misses: engine.recommend.cache.misses, entries: engine.recommend.cache.size }),
+      }),
       status: () => engine.status(),
       listModels: (name) => engine.stores.models.list(name),
       ctr: (q) => engine.stores.impressions.ctr(q),
