@@ -62,6 +62,19 @@ describe('parseConfig', () => {
     expect(c.demo).toBe(false);
   });
 
+  it('merges a surface given under a built-in name into the built-in one, key by key', () => {
+    const builtIn = parseConfig({}).serving.surfaces['home']!;
+    const c = parseConfig({ serving: { surfaces: { home: { cacheSeconds: 0, ranker: { weights: { fresh: 0.5 } } }, mine: { sources: [{ type: 'collaborative' }] } } } });
+    const home = c.serving.surfaces['home']!;
+    expect(home.cacheSeconds).toBe(0);
+    expect(home.sources).toEqual(builtIn.sources); // not the schema's default []
+    expect(home.postprocess).toEqual(builtIn.postprocess);
+    expect(home.ranker.weights).toEqual({ ...builtIn.ranker.weights, fresh: 0.5 });
+    expect(c.serving.surfaces['mine']!.sources).toEqual([{ type: 'collaborative', name: 'collaborative', role: 'main', limit: 200 }]);
+    const bad = configError(() => parseConfig({ serving: { surfaces: { home: { cacheSeconds: -1 } } } }));
+    expect(JSON.stringify(bad.details)).toContain('serving.surfaces.home.cacheSeconds');
+  });
+
   it('fills defaults around the given fields', () => {
     const c = parseConfig({ server: { port: 9000 }, feedback: { types: { star: { role: 'positive' } } } });
     expect(c.server.port).toBe(9000);

@@ -116,7 +116,9 @@ export const DEFAULT_SURFACES: Record<string, z.input<typeof surfaceSchema>> = {
 };
 
 export const surfacesSchema = z
-  .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/), surfaceSchema.nullable())
+  // Each surface is taken as given and parsed only after the merge: parsing first would fill in
+  // the schema's defaults (sources: [] …), which would then replace the built-in surface's.
+  .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/), z.record(z.string(), z.unknown()).nullable())
   .default({})
   .transform((given, ctx) => {
     const merged: Record<string, SurfaceConfig> = {};

@@ -41,7 +41,11 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
     // connection to the main file, whose checkpoints must sync.
     const file = impressionsFileOf(path, opts.readonly ?? false);
     const readonly = file !== ':memory:' && (opts.readonly ?? false);
-    own = new SharedConnection(openDatabase(file, { ...opts, readonly, durable: false, migrations: IMPRESSION_MIGRATIONS }));
+    // No busy timeout: its waits would block the event loop; the store retries asynchronously.
+    // Opening (migrations) still waits, as the main file does.
+    const side = openDatabase(file, { ...opts, readonly, durable: false, migrations: IMPRESSION_MIGRATIONS });
+    side.pragma('busy_timeout = 0');
+    own = new SharedConnection(side);
     impressions = new SqliteImpressionStore(own.lease('impression store'));
   } catch (err) {
     connection.db.close();

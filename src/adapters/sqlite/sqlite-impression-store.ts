@@ -8,7 +8,9 @@ import type {
   Outcome,
 } from '../../ports/index.js';
 import { ctrRows, labelledRows, packImpression, unpackItems } from '../shared/index.js';
+import { isMagpieError } from '../../core/index.js';
 import type { ConnectionLease } from './connection.js';
+import { hasSqliteCode } from './sqlite-errors.js';
 
 interface Row {
   request_id: string;
@@ -32,6 +34,8 @@ type OutcomeRow = Pick<Row, 'request_id' | 'user_id' | 'items' | 'outcomes'>;
 const RESOLVED = 'impressions i LEFT JOIN impressions o ON o.request_id = i.repeats';
 const OUTCOME_COLUMNS = 'i.request_id, i.user_id, COALESCE(i.items, o.items) AS items, i.outcomes';
 const REFERENCE = { items: null, features: null, width: 0 } as const;
+/** How long a write waits in all for other processes' locks on the impressions file. */
+const BUSY_WAIT_MS = 5_000;
 
 /**
  * Impressions on SQLite, one row per served list (its items and feature rows packed), so that
@@ -98,11 +102,30 @@ export class SqliteImpressionStore implements ImpressionStore {
   }
 
   async appendImpressions(batch: Impression[]): Promise<void> {
-    this.lease.run('appendImpressions', () => this.appendAll.immediate(batch));
+    await this.write('appendImpressions', () => this.appendAll.immediate(batch));
   }
 
   async attributeOutcomes(outcomes: Outcome[], windowMs: number): Promise<{ attributed: number }> {
-    return this.lease.run('attributeOutcomes', () => ({ attributed: this.attributeAll.immediate(outcomes, windowMs) }));
+    return { attributed: await this.write('attributeOutcomes', () => this.attributeAll.immediate(outcomes, windowMs)) };
+  }
+
+  /**
+   * A write transaction that waits for another process's lock without blocking the event loop.
+   * The impressions connection has no busy timeout (SQLite's busy handler sleeps the whole
+   * thread: with several server processes logging into one file, every collision stalled their
+   * requests for up to 100 ms), so a busy file is retried after a short asynchronous pause.
+   */
+  private async write<T>(operation: string, work: () => T): Promise<T> {
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.lease.run(operation, work);
+      } catch (err) {
+        const busy = isMagpieError(err) && hasSqliteCode(err.cause, 'SQLITE_BUSY');
+        if (!busy || Date.now() > deadline) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(20, 1 + attempt) * (0.5 + Math.random())));
+    }
   }
 
   async ctr(q: CtrQuery): Promise<CtrRow[]> {
