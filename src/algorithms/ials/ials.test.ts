@@ -67,6 +67,38 @@ describe('iALS', () => {
     expect(foldedRecall).toBeGreaterThan(holdoutRecall(model, split, 10) - 0.03);
   });
 
+  it('folds in by CG to what the exact Cholesky solve gives (same top 10 for nearly every user)', async () => {
+    const model = (await ials.train(split.train, { ...params, epochs: 5 }, { seed: 3 })) as IalsModel;
+    const exactScores = new Float32Array(model.items.size);
+    const cgScores = new Float32Array(model.items.size);
+    let overlap = 0;
+    let worst = 0;
+    const users = 100;
+    for (let u = 0; u < users; u++) {
+      const q = queryOf(split.train, u, true);
+      const exact = Float64Array.from(model.foldIn(q.items, q.weights, true));
+      const cg = Float64Array.from(model.foldIn(q.items, q.weights));
+      let diff = 0;
+      let norm = 0;
+      for (let t = 0; t < exact.length; t++) {
+        diff += (exact[t]! - cg[t]!) ** 2;
+        norm += exact[t]! ** 2;
+      }
+      worst = Math.max(worst, Math.sqrt(diff / Math.max(norm, 1e-30)));
+      for (const [x, out] of [[exact, exactScores], [cg, cgScores]] as const) {
+        for (let i = 0; i < model.items.size; i++) {
+          let s = 0;
+          for (let t = 0; t < x.length; t++) s += x[t]! * model.itemFactorMatrix[i * x.length + t]!;
+          out[i] = s;
+        }
+      }
+      const a = new Set(topK(exactScores, 10).indices);
+      for (const i of topK(cgScores, 10).indices) if (a.has(i)) overlap++;
+    }
+    expect(worst).toBeLessThan(0.05);
+    expect(overlap / (10 * users)).toBeGreaterThan(0.97);
+  });
+
   it('is deterministic per seed and round-trips bit-identically', async () => {
     const small = { ...params, epochs: 3 };
     const [a, b] = await trainTwice(ials, split.train, small, 5);
