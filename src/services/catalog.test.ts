@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Item } from '../core/index.js';
+import { IdIndex, type Item } from '../core/index.js';
 import { CatalogCache } from './catalog.js';
 
 function item(id: string, createdAt: number, overrides: Partial<Item> = {}): Item {
@@ -40,5 +40,19 @@ describe('CatalogCache', () => {
     expect(catalog.attributes('zzz')).toBeUndefined();
     expect(catalog.title('a')).toBe('A');
     expect(catalog.mainCategory('a')).toBe('x');
+  });
+
+  it('gives a recommendable mask per model item index that follows hides, removals and new items', () => {
+    const catalog = new CatalogCache();
+    catalog.put([item('a', 1), item('b', 2)]);
+    const ids = IdIndex.from(['b', 'gone', 'a']);
+    expect([...catalog.recommendableMask(ids)]).toEqual([1, 0, 1]);
+    expect(catalog.recommendableMask(ids)).toBe(catalog.recommendableMask(ids)); // cached
+    catalog.put([{ ...item('b', 2), hidden: true }]);
+    expect([...catalog.recommendableMask(ids)]).toEqual([0, 0, 1]);
+    catalog.ensure(['gone']);
+    expect([...catalog.recommendableMask(ids)]).toEqual([0, 1, 1]);
+    catalog.remove('a');
+    expect([...catalog.recommendableMask(ids)]).toEqual([0, 1, 0]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Item } from '../core/index.js';
+import type { IdIndex, Item } from '../core/index.js';
 import type { ItemAttributes, ItemCatalog } from '../pipeline/index.js';
 import type { DataStore } from '../ports/index.js';
 
@@ -12,11 +12,15 @@ interface Entry extends ItemAttributes {
  */
 export class CatalogCache implements ItemCatalog {
   private readonly entries = new Map<string, Entry>();
+  /** Bumped by every change, so masks built for a model's item index know when to rebuild. */
+  private version = 0;
+  private readonly masks = new WeakMap<IdIndex, { version: number; mask: Uint8Array }>();
   /** Visible items, newest first; rebuilt on the next read after a change. */
   private newestFirst: string[] | null = null;
 
   async load(store: DataStore): Promise<void> {
     this.entries.clear();
+    this.version++;
     for await (const batch of store.scanItems(5_000)) this.put(batch);
   }
 
@@ -24,6 +28,7 @@ export class CatalogCache implements ItemCatalog {
     // A few items (the API creating one) are placed into the newest-first list directly, so a
     // stream of new items never re-sorts the catalogue per request; a bulk load re-sorts once.
     const list = items.length <= 64 ? this.newestFirst : null;
+    this.version++;
     for (const it of items) {
       if (list) {
         const at = list.indexOf(it.id);
@@ -65,6 +70,7 @@ export class CatalogCache implements ItemCatalog {
   ensure(ids: Iterable<string>): void {
     for (const id of ids) {
       if (this.entries.has(id)) continue;
+      this.version++;
       this.entries.set(id, { title: id, kind: '', categories: [], tags: [], numeric: {}, createdAt: 0, hidden: false });
       this.newestFirst = null;
     }
@@ -72,11 +78,26 @@ export class CatalogCache implements ItemCatalog {
 
   remove(id: string): void {
     this.entries.delete(id);
+    this.version++;
     this.newestFirst = null;
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * Per item index of `ids` (a model's items), 1 where isRecommendable: built once per catalogue
+   * change, so retrieval checks a byte instead of a lookup in a map of every item (~0.7 µs each,
+   * a cache miss, ~2,000 per request).
+   */
+  recommendableMask(ids: IdIndex): Uint8Array {
+    const cached = this.masks.get(ids);
+    if (cached && cached.version === this.version) return cached.mask;
+    const mask = new Uint8Array(ids.size);
+    for (let i = 0; i < ids.size; i++) mask[i] = this.isRecommendable(ids.idAt(i)) ? 1 : 0;
+    this.masks.set(ids, { version: this.version, mask });
+    return mask;
   }
 
   isRecommendable(id: string): boolean {

@@ -1,4 +1,4 @@
-import { MagpieError, type FeedbackEvent, type Item, type User } from '../core/index.js';
+import { MagpieError, type FeedbackEvent, type IdIndex, type Item, type User } from '../core/index.js';
 import type { MagpieConfig } from '../config/index.js';
 import {
   buildHistory,
@@ -238,8 +238,17 @@ export class RecommendService {
 
   private sourceInput(user: string, history: UserHistory, prefs: Preferences, now: number, anchor: string | undefined): SourceInput {
     const catalog = this.deps.catalog;
+    const excludeSeen = this.deps.config.serving.excludeSeen;
     const blocked = (id: string): boolean =>
-      !catalog.isRecommendable(id) || history.negatives.has(id) || (this.deps.config.serving.excludeSeen && history.seen.has(id));
+      !catalog.isRecommendable(id) || history.negatives.has(id) || (excludeSeen && history.seen.has(id));
+    const blockedIndex = (ids: IdIndex) => {
+      const mask = catalog.recommendableMask(ids);
+      return (i: number): boolean => {
+        if (mask[i] === 0) return true;
+        const id = ids.idAt(i);
+        return history.negatives.has(id) || (excludeSeen && history.seen.has(id));
+      };
+    };
     return {
       user,
       history,
@@ -251,6 +260,7 @@ export class RecommendService {
       anchor,
       preferredCategories: prefs.categories,
       blocked,
+      blockedIndex,
     };
   }
 

@@ -113,14 +113,20 @@ export class SurfaceSet {
     const width = b.assembler.width;
     for (let r = 0; r < candidates.length; r++) {
       const c = candidates[r]!;
-      c.features = Float64Array.from(rows.values.subarray(r * width, (r + 1) * width));
-      if (Object.keys(c.sourceScores).length === 0) continue;
+      c.features = new Float64Array(rows.values.subarray(r * width, (r + 1) * width)); // a copy: the buffer is reused
+      if (!hasSourceScore(c)) continue;
       c.score = scores[r]!;
       lowest = Math.min(lowest, c.score);
     }
     // Items no source scored (a caller's list items) go after the scored ones in their given
     // order, which their placeholder score −1 − position encodes.
     if (lowest === Infinity) lowest = 0;
-    for (const c of candidates) if (Object.keys(c.sourceScores).length === 0) c.score = lowest + c.score;
+    for (const c of candidates) if (!hasSourceScore(c)) c.score = lowest + c.score;
   }
+}
+
+/** Whether any source scored the candidate (without allocating a key list, per candidate). */
+function hasSourceScore(c: Candidate): boolean {
+  for (const key in c.sourceScores) if (Object.hasOwn(c.sourceScores, key)) return true;
+  return false;
 }

@@ -9,6 +9,9 @@ export interface KernelExports {
     rowStart: number, rowEnd: number, indptr: number, indices: number, values: number, fixed: number, target: number, k: number,
     gram: number, lambdas: number, gramScales: number, cgSteps: number, maxRow: number, scratch: number,
   ): void;
+  /** assembly/quantized.ts */
+  scoreI8(codes: number, n: number, kp: number, q: number, scales: number, qScale: number, out: number): void;
+  scoreRowsF32(y: number, k: number, rows: number, m: number, u: number, out: number): void;
 }
 
 /** First byte handed out: the module keeps no data of its own, page 0 is left to it anyway. */
@@ -80,7 +83,7 @@ export class KernelMemory {
   }
 
   /** Copies `data` into fresh memory and answers its offset. */
-  put(data: Float32Array | Float64Array | Int32Array): number {
+  put(data: Float32Array | Float64Array | Int32Array | Int16Array | Int8Array): number {
     const ptr = this.alloc(data.byteLength);
     new Uint8Array(this.memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     return ptr;
@@ -92,5 +95,17 @@ export class KernelMemory {
 
   f64(ptr: number, length: number): Float64Array {
     return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  i16(ptr: number, length: number): Int16Array {
+    return new Int16Array(this.memory.buffer, ptr, length);
+  }
+
+  i8(ptr: number, length: number): Int8Array {
+    return new Int8Array(this.memory.buffer, ptr, length);
   }
 }

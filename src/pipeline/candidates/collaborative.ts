@@ -30,7 +30,7 @@ export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', n
       const query = queryFor(model, input.history);
       if (query.items.length === 0) return [];
       const ids = model.items;
-      const skip = (i: number): boolean => input.blocked(ids.idAt(i));
+      const skip = input.blockedIndex?.(ids) ?? ((i: number): boolean => input.blocked(ids.idAt(i)));
       const view = vectorViewOf(model);
       let top: ScoredList;
       if (view) {

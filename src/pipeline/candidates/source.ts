@@ -1,4 +1,5 @@
 import type { Model } from '../../algorithms/index.js';
+import type { IdIndex } from '../../core/index.js';
 import type { AttributeLookup, Candidate } from '../candidate.js';
 import type { UserHistory } from '../history.js';
 import type { ModelSet } from '../serving-models.js';
@@ -21,6 +22,11 @@ export interface SourceInput {
   preferredCategories?: readonly string[] | undefined;
   /** Items the source must not propose (seen, disliked, hidden, excluded…): checked before scoring. */
   blocked: (id: string) => boolean;
+  /**
+   * The same check by item index of a model (`ids` its item index), for sources that test many
+   * items of one model (retrieval); sources fall back to `blocked` without it.
+   */
+  blockedIndex?: ((ids: IdIndex) => (i: number) => boolean) | undefined;
 }
 
 /** One way of proposing items. Each proposes at most `limit`, best first, with its own scores. */
