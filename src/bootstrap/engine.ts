@@ -64,7 +64,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? (() => undefined);
   const target = parseStorageUrl(config.storage.url);
-  const stores = await openStores(target);
+  const stores = await openStores(target, { url: config.storage.eventLog, stream: config.storage.eventLogStream });
 
   const catalog = new CatalogCache();
   const impressions = new ImpressionLogger(stores.impressions, config.serving.attributionMinutes * 60_000, {

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { MagpieError } from '../core/index.js';
 import { createMemoryStores } from '../adapters/memory/index.js';
 import { openSqliteStores, type StoreBundle } from '../adapters/sqlite/index.js';
+import { openNatsEventLog } from '../adapters/nats/index.js';
+import type { EventLog } from '../ports/index.js';
 import { openPostgresStores, parsePostgresUrl } from '../adapters/postgres/index.js';
 
 /** The data, log and model stores of one backend, opened together. */
@@ -38,7 +40,28 @@ export function parseStorageUrl(url: string, cwd = process.cwd()): StorageTarget
 }
 
 /** Opens the target's stores; a sqlite file or postgres schema is migrated to the current version first. */
-export async function openStores(target: StorageTarget): Promise<Stores> {
+export async function openStores(target: StorageTarget, eventLog: { url: string; stream: string } = { url: 'store', stream: 'magpie' }): Promise<Stores> {
+  const stores = await openBackend(target);
+  if (eventLog.url === 'store') return stores;
+  // The feedback log in a NATS JetStream stream instead of the store: every process appends to
+  // and follows the same stream; the store's own log table stays unused.
+  let log: EventLog;
+  try {
+    log = await openNatsEventLog(eventLog.url, { stream: eventLog.stream });
+  } catch (err) {
+    await stores.close();
+    throw err;
+  }
+  return {
+    ...stores,
+    log,
+    async close() {
+      await Promise.all([stores.close(), log.close()]);
+    },
+  };
+}
+
+async function openBackend(target: StorageTarget): Promise<Stores> {
   if (target.kind === 'memory') return createMemoryStores();
   if (target.kind === 'postgres') return openPostgresStores(target.url ?? '');
   const path = target.path ?? ':memory:';

@@ -93,7 +93,17 @@ export const configSchema = z.strictObject({
       url: z
         .string()
         .default('sqlite:./magpie.db')
-        .describe('sqlite:<path> (embedded, the default), sqlite::memory: or memory: (nothing kept on disk).'),
+        .describe('sqlite:<path> (embedded, the default), sqlite::memory: or memory: (nothing kept on disk), postgres://user@host:5432/db?schema=name.'),
+      eventLog: z
+        .string()
+        .regex(/^(store|nats:\/\/.+)$/, 'store, or a nats://host:port URL')
+        .default('store')
+        .describe('Where the durable feedback log lives: store (in the storage backend) or nats://host:4222 (a NATS JetStream stream).'),
+      eventLogStream: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/)
+        .default('magpie')
+        .describe('The JetStream stream (and KV bucket prefix) of a nats:// event log; one per engine.'),
     })
     .prefault({}),
   feedback: z

@@ -16,9 +16,10 @@
  *
  * Numbers and the command that measures them: bench/ann.mts.
  */
-export type { HnswParams, VectorIndex, VectorIndexOptions, VectorMetric } from './types.js';
+export type { HnswParams, QuantizedScanParams, VectorIndex, VectorIndexOptions, VectorMetric } from './types.js';
 export { ExactVectorIndex } from './exact-index.js';
 export { DEFAULT_HNSW_PARAMS, UsearchVectorIndex } from './usearch-index.js';
 export { annUnavailableReason } from './usearch-native.js';
 export { calibrateExpansion, type Calibration, type CalibrationOptions } from './calibrate.js';
 export { createVectorIndex, DEFAULT_EXACT_THRESHOLD } from './create.js';
+export { DEFAULT_QUANTIZED_PARAMS, QuantizedVectorIndex, type QuantizedScanStats } from './quantized-index.js';

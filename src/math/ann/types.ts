@@ -51,6 +51,14 @@ export interface HnswParams {
   buildThreads: number;
 }
 
+/** Candidate counts of the int8 scan (QuantizedVectorIndex); they trade speed only, never recall. */
+export interface QuantizedScanParams {
+  /** The int8 pass keeps k·oversample + margin candidates for exact re-scoring (≥ 1). */
+  oversample: number;
+  /** Extra candidates on top of k·oversample (a non-negative integer). */
+  margin: number;
+}
+
 export interface VectorIndexOptions {
   /** Default 'ip'. */
   metric?: VectorMetric;
@@ -60,4 +68,12 @@ export interface VectorIndexOptions {
   exactThreshold?: number;
   /** HNSW parameters; missing ones take the measured defaults (DEFAULT_HNSW_PARAMS). */
   hnsw?: Partial<HnswParams>;
+  /**
+   * How an exact index scans: 'f32' reads every f32 vector (ExactVectorIndex); 'int8' reads
+   * int8 codes and re-scores the best candidates in f32 (QuantizedVectorIndex — the same
+   * answers); 'auto' (default) takes int8 where it was measured faster (useQuantizedScan).
+   */
+  exactScan?: 'auto' | 'f32' | 'int8';
+  /** Candidate counts of the int8 scan; missing ones take DEFAULT_QUANTIZED_PARAMS. */
+  quantized?: Partial<QuantizedScanParams>;
 }
