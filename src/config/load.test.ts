@@ -30,7 +30,7 @@ describe('parseConfig', () => {
       rateLimit: { enabled: false, perMinute: 6000 },
       cors: { origins: [], credentials: false },
     });
-    expect(c.storage).toEqual({ url: 'sqlite:./magpie.db' });
+    expect(c.storage).toEqual({ url: 'sqlite:./magpie.db', eventLog: 'store', eventLogStream: 'magpie' });
     expect(c.feedback.createMissingUsers).toBe(true);
     expect(c.feedback.createMissingItems).toBe(true);
     expect(c.feedback.types).toEqual({
