@@ -13,6 +13,8 @@ import {
   RecommendService,
   RecordsService,
   makeSchemas,
+  newTrainerId,
+  withTrainingLease,
   type Schemas,
   type TrainingSummary,
 } from '../services/index.js';
@@ -131,17 +133,36 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   await refreshModels();
 
   const useWorker = config.training.inWorker && target.shareable;
+  const intervalMs = config.training.intervalMinutes * 60_000;
+  // Every run, scheduled or on demand, holds the store's training lease: of all the processes on
+  // one store only one trains at a time, the others are refused (see withTrainingLease).
+  const trainerId = newTrainerId();
   const scheduler = new TrainingScheduler<TrainingSummary>({
-    intervalMs: config.training.intervalMinutes * 60_000,
+    intervalMs,
     run: () =>
-      useWorker
-        ? trainInWorker(config, clock.now(), opts.onTrainProgress)
-        : trainInProcess(config, stores, clock, opts.onTrainProgress),
+      withTrainingLease(
+        stores.models,
+        trainerId,
+        () =>
+          useWorker
+            ? trainInWorker(config, clock.now(), opts.onTrainProgress)
+            : trainInProcess(config, stores, clock, opts.onTrainProgress),
+        { log },
+      ),
+    // Several servers on one store each keep a schedule; whichever comes first trains, and the
+    // others, seeing models younger than half an interval, leave it at that.
+    skipReason: async () => {
+      await refreshModels();
+      const newest = Math.max(-Infinity, ...models.all().map((sm) => sm.meta.trainedAt));
+      const age = clock.now() - newest;
+      return age < intervalMs / 2 ? `the models in service were trained ${Math.round(age / 1000)} s ago` : null;
+    },
     onDone: async (summary) => {
       await refreshModels();
       log('info', `training finished in ${summary.seconds.toFixed(1)} s`);
     },
     onError: (err) => log('error', 'training failed', { err: String(err) }),
+    onSkipped: (reason) => log('info', `training skipped: ${reason}`),
   });
 
   const metrics = new ServerMetrics({

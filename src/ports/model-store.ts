@@ -41,5 +41,16 @@ export interface ModelStore {
   latestVersion(name: string): Promise<number>;
   /** Metadata only, most recently saved first; all names when name is absent. */
   list(name?: string): Promise<ModelMeta[]>;
+  /**
+   * Takes or renews the lease `name` for `holder` until ttlMs from now, atomically across every
+   * process sharing the store: true when the lease was free, had expired or was already this
+   * holder's (then its expiry moves to now + ttlMs), false while another holder has it. A lease
+   * whose holder died lapses by itself once its time is up. ttlMs must be a positive whole
+   * number of milliseconds (VALIDATION_FAILED otherwise). Used to elect one trainer among processes (see
+   * services/training-lease.ts).
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Frees the lease when `holder` has it; does nothing when another holder has it, or nobody. */
+  releaseLease(name: string, holder: string): Promise<void>;
   close(): Promise<void>;
 }

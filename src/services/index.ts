@@ -6,6 +6,7 @@ export * from './ingest.js';
 export * from './records.js';
 export * from './recommend.js';
 export * from './training.js';
+export * from './training-lease.js';
 export * from './impression-logger.js';
 export * from './serving-cache.js';
 export * from './surface-set.js';

@@ -4,7 +4,7 @@ import { getAlgorithm, type Model, type TrainProgress } from '../algorithms/inde
 import { SnapshotBuilder, alignItemContent, timeSplit, type Split, type TrainingData } from '../data/index.js';
 import { evaluateModel } from '../eval/index.js';
 import { nnz } from '../math/index.js';
-import type { DataStore, ImpressionStore, ModelMeta, ModelStore, TrainingDataStats } from '../ports/index.js';
+import type { DataStore, ImpressionStore, ModelMeta, ModelStore, NewModel, TrainingDataStats } from '../ports/index.js';
 import { trainRankers, type RankerTrainingResult } from './ranker-training.js';
 
 export interface TrainingDeps {
@@ -38,8 +38,9 @@ const MIN_EVENTS_FOR_HOLDOUT = 100;
 
 /**
  * One training run: snapshot the store, train every configured model role, measure each on a
- * time-based holdout (the newest events), retrain on everything and store the result with its
- * parameters, metrics, timing and data statistics.
+ * time-based holdout (the newest events), retrain on everything and, once every role has
+ * trained, store the results with their parameters, metrics, timing and data statistics.
+ * Callers that share a store with other processes run it under withTrainingLease.
  */
 export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): Promise<TrainingSummary> {
   const started = performance.now();
@@ -62,7 +63,7 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
   if (holdout && full.content) holdout.train = { ...holdout.train, content: alignItemContent(full.content, full.items, holdout.train.items) };
   const stats = dataStats(full, events);
 
-  const saved: ModelMeta[] = [];
+  const trained: TrainedRole[] = [];
   const skipped: { role: string; reason: string }[] = [];
   for (const [role, spec] of roles) {
     const algorithm = getAlgorithm(spec.algorithm);
@@ -73,7 +74,7 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
       continue;
     }
     try {
-      saved.push(await trainRole(deps, role, spec.params, full, holdout, stats, now, progress));
+      trained.push(await trainRole(deps, role, spec.params, full, holdout, stats, now, progress));
     } catch (err) {
       // Content too thin to learn from (e.g. no feature shared by two items) skips the role too.
       if (algorithm.needsContent && isMagpieError(err) && err.code === 'TRAINING_FAILED') {
@@ -83,11 +84,21 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
       throw err;
     }
   }
+  // Saved only once every role has trained: a run that fails (or is stopped) part-way leaves
+  // every model in service as it was, rather than some roles new and some old.
+  const saved: ModelMeta[] = [];
+  for (const t of trained) saved.push(await deps.models.save(t.meta, t.blob));
   const rankers = deps.impressions ? await trainRankers({ config, impressions: deps.impressions, models: deps.models, now }) : [];
   return { models: saved, skipped, rankers, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Trains one role: measured on the holdout (when there is one), then on everything, and stored. */
+/** A role's trained model, serialised, waiting for the end of the run to be saved. */
+interface TrainedRole {
+  meta: NewModel;
+  blob: Uint8Array;
+}
+
+/** Trains one role: measured on the holdout (when there is one), then on everything. */
 async function trainRole(
   deps: TrainingDeps,
   role: string,
@@ -97,7 +108,7 @@ async function trainRole(
   stats: TrainingDataStats,
   now: number,
   progress: (p: TrainProgress) => void,
-): Promise<ModelMeta> {
+): Promise<TrainedRole> {
   const spec = deps.config.training.models[role]!;
   const algorithm = getAlgorithm(spec.algorithm);
   const parsed = algorithm.paramsSchema.safeParse(rawParams);
@@ -117,10 +128,10 @@ async function trainRole(
   const t0 = performance.now();
   const model = await algorithm.train(full, params, ctx('training'));
   const trainingSeconds = (performance.now() - t0) / 1000;
-  return deps.models.save(
-    { name: role, algorithm: algorithm.name, params: params as JsonObject, metrics, trainedAt: now, trainingSeconds, data: stats },
-    model.serialize(),
-  );
+  return {
+    meta: { name: role, algorithm: algorithm.name, params: params as JsonObject, metrics, trainedAt: now, trainingSeconds, data: stats },
+    blob: model.serialize(),
+  };
 }
 
 function hasContent(data: TrainingData): boolean {

@@ -173,6 +173,57 @@ describe('TrainingScheduler', () => {
     expect(gates).toHaveLength(2);
   });
 
+  it('a run refused because another process trains is a skip: onSkipped, no lastError, no lastRunAt', async () => {
+    const skipped: string[] = [];
+    const errors: unknown[] = [];
+    let busy = true;
+    const s = new TrainingScheduler<number>({
+      intervalMs: 0,
+      run: async () => {
+        if (busy) throw new MagpieError('TRAINING_IN_PROGRESS', 'another process is training');
+        return 1;
+      },
+      onSkipped: (reason) => skipped.push(reason),
+      onError: (e) => errors.push(e),
+    });
+    const err = await rejection(s.trigger());
+    expect((err as MagpieError).code).toBe('TRAINING_IN_PROGRESS');
+    expect(skipped).toEqual(['another process is training']);
+    expect(errors).toEqual([]);
+    expect(s.status()).toEqual({ state: 'idle', lastRunAt: null, lastError: null });
+    busy = false;
+    await expect(s.trigger()).resolves.toBe(1);
+    expect(s.status().lastRunAt).toBe(1_000_000);
+  });
+
+  it('asks skipReason before each periodic run (never before trigger) and skips the run when it gives one', async () => {
+    const skipped: string[] = [];
+    let reason: string | null = 'models are fresh';
+    let asked = 0;
+    const run = vi.fn(async () => 1);
+    const s = new TrainingScheduler({
+      intervalMs: 1000,
+      run,
+      skipReason: async () => {
+        asked++;
+        return reason;
+      },
+      onSkipped: (r) => skipped.push(r),
+    });
+    await s.trigger();
+    expect(asked).toBe(0);
+    expect(run).toHaveBeenCalledTimes(1);
+    s.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(asked).toBe(1);
+    expect(skipped).toEqual(['models are fresh']);
+    expect(run).toHaveBeenCalledTimes(1);
+    reason = null;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(run).toHaveBeenCalledTimes(2);
+    s.stop();
+  });
+
   it('intervalMs 0 never runs by itself', async () => {
     const run = vi.fn(async () => 1);
     const s = new TrainingScheduler({ intervalMs: 0, run });

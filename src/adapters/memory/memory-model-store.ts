@@ -1,12 +1,16 @@
+import { systemClock, type Clock } from '../../core/index.js';
 import type { ModelMeta, ModelStore, NewModel, StoredModel } from '../../ports/index.js';
-import { storeClosedError } from '../shared/index.js';
+import { requirePositiveInteger, storeClosedError } from '../shared/index.js';
 
 /** ModelStore in process memory; blobs are copied in and out so stored models stay immutable. */
 export class MemoryModelStore implements ModelStore {
   /** Every saved model, in save order (the order list() reverses). */
   private readonly saved: StoredModel[] = [];
   private readonly byName = new Map<string, StoredModel[]>();
+  private readonly leases = new Map<string, { holder: string; expiresAt: number }>();
   private closed = false;
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async save(meta: NewModel, blob: Uint8Array): Promise<ModelMeta> {
     this.assertOpen();
@@ -43,6 +47,22 @@ export class MemoryModelStore implements ModelStore {
     this.assertOpen();
     const source = name === undefined ? this.saved : (this.byName.get(name) ?? []);
     return source.map((s) => structuredClone(s.meta)).reverse();
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    this.assertOpen();
+    requirePositiveInteger('ttlMs', ttlMs);
+    // Synchronous check-and-set: no other call can run in between on this thread.
+    const now = this.clock.now();
+    const lease = this.leases.get(name);
+    if (lease !== undefined && lease.holder !== holder && lease.expiresAt > now) return false;
+    this.leases.set(name, { holder, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.assertOpen();
+    if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
   }
 
   async close(): Promise<void> {

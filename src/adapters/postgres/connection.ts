@@ -102,6 +102,7 @@ export function tablesOf(schema: string) {
     modelHeads: t('model_heads'),
     impressions: t('impressions'),
     attributeOutcomes: t('attribute_outcomes'),
+    leases: t('leases'),
   };
 }
 

@@ -4,7 +4,7 @@ import type { FeedbackEvent, MagpieError } from '../../core/index.js';
 import type { LogRecord } from '../../ports/index.js';
 import { expectMagpieError } from '../../ports/testing/fixtures.js';
 import { advisoryKey } from './connection.js';
-import { migratePostgres, openPostgresStores, parsePostgresUrl, POSTGRES_SCHEMA_VERSION, translatePgError } from './index.js';
+import { migratePostgres, openPostgresStores, parsePostgresUrl, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, translatePgError } from './index.js';
 import { PG_TEST_URL, adminQuery, dropSchema, openTestStores, postgresSkipReason, randomSchema } from './testing/pg-test-env.js';
 
 const skipReason = await postgresSkipReason();
@@ -12,6 +12,8 @@ const withServer = skipReason === undefined ? describe : describe.skip;
 const title = (name: string): string => (skipReason === undefined ? name : `${name} (skipped: ${skipReason})`);
 
 const schemas: string[] = [];
+/** Every step's version, in order: 1, 2, 3… */
+const ALL_VERSIONS = POSTGRES_MIGRATIONS.map((m) => m.version);
 afterAll(async () => {
   if (skipReason === undefined) await Promise.all(schemas.map(dropSchema));
 });
@@ -29,12 +31,12 @@ withServer(title('postgres migrations'), () => {
     const schema = randomSchema();
     schemas.push(schema);
     const first = await migratePostgres(urlWithSchema(schema));
-    expect(first.applied).toEqual([1, 2]);
+    expect(first.applied).toEqual(ALL_VERSIONS);
     expect(first.current).toBe(POSTGRES_SCHEMA_VERSION);
     const second = await migratePostgres(urlWithSchema(schema));
     expect(second).toEqual({ applied: [], current: POSTGRES_SCHEMA_VERSION });
     const rows = await adminQuery(`SELECT version, name, applied_at FROM "${schema}".magpie_migrations ORDER BY version`);
-    expect(rows.rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+    expect(rows.rows.map((r: { version: number }) => r.version)).toEqual(ALL_VERSIONS);
     for (const r of rows.rows as { name: string; applied_at: Date }[]) {
       expect(r.name.length).toBeGreaterThan(5);
       expect(r.applied_at).toBeInstanceOf(Date);
@@ -46,7 +48,7 @@ withServer(title('postgres migrations'), () => {
     schemas.push(schema);
     const results = await Promise.all([migratePostgres(urlWithSchema(schema)), migratePostgres(urlWithSchema(schema))]);
     expect(results.map((r) => r.current)).toEqual([POSTGRES_SCHEMA_VERSION, POSTGRES_SCHEMA_VERSION]);
-    expect(results.flatMap((r) => r.applied).sort()).toEqual([1, 2]);
+    expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(ALL_VERSIONS);
     // Opening stores on the migrated schema migrates nothing more and works.
     const stores = await openPostgresStores(urlWithSchema(schema));
     try {

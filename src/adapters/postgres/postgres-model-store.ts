@@ -1,6 +1,10 @@
 import type { JsonObject } from '../../core/index.js';
 import type { ModelMeta, ModelStore, NewModel, StoredModel } from '../../ports/index.js';
+import { requirePositiveInteger } from '../shared/index.js';
 import type { PgLease } from './connection.js';
+
+/** Now in ms on the database server's clock: one clock for every process, whatever host it runs on. */
+const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 
 /** Blobs are written in parts of this size: a part passes through pg as a hex string twice its size. */
 const PART_BYTES = 8 * 1024 * 1024;
@@ -93,6 +97,29 @@ export class PostgresModelStore implements ModelStore {
             [name],
           );
     return rows.map(metaFromRow);
+  }
+
+  /**
+   * One statement: the insert, or the update of an expired or own row, happens under the row's
+   * lock, so of concurrent callers exactly one sees its row come back. Lease times come from the
+   * server's clock rather than this process's, so hosts whose clocks drift cannot take a lease
+   * early.
+   */
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    requirePositiveInteger('ttlMs', ttlMs);
+    const rows = await this.lease.query<{ holder: string }>(
+      'acquireLease',
+      `INSERT INTO ${this.t.leases} AS l (name, holder, expires_at) VALUES ($1, $2, ${NOW_MS} + $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE l.expires_at <= ${NOW_MS} OR l.holder = excluded.holder
+       RETURNING holder`,
+      [name, holder, ttlMs],
+    );
+    return rows.length === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.lease.query('releaseLease', `DELETE FROM ${this.t.leases} WHERE name = $1 AND holder = $2`, [name, holder]);
   }
 
   close(): Promise<void> {

@@ -159,3 +159,16 @@ export function impressionsSchema(t: Tables): string {
     $fn$;
   `;
 }
+
+export function leasesSchema(t: Tables): string {
+  return `
+    -- Named, expiring locks shared by every process on the schema (one trainer at a time). A row
+    -- is held by holder until expires_at (ms on the database server's clock, which every process
+    -- shares); an expired row is free to take over, so a holder that died lets go by itself.
+    CREATE TABLE ${t.leases} (
+      name text PRIMARY KEY,
+      holder text NOT NULL,
+      expires_at bigint NOT NULL
+    );
+  `;
+}

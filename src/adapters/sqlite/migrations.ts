@@ -122,6 +122,20 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('DROP TABLE IF EXISTS impressions');
     },
   },
+  {
+    version: 4,
+    description: 'leases: named, expiring locks shared by the processes on one file (one trainer at a time)',
+    up(db) {
+      db.exec(`
+        -- A row is a lease held by holder until expires_at; an expired row is free to take over.
+        CREATE TABLE leases (
+          name TEXT PRIMARY KEY NOT NULL,
+          holder TEXT NOT NULL,
+          expires_at INTEGER NOT NULL        -- ms since epoch
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

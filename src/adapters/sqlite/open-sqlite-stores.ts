@@ -12,7 +12,7 @@ import { SqliteImpressionStore } from './sqlite-impression-store.js';
 import { SqliteModelStore } from './sqlite-model-store.js';
 
 export interface SqliteStoresOptions extends SqliteOpenOptions {
-  /** Stamps event log records (appended_at); the system clock unless a test supplies one. */
+  /** Stamps event log records (appended_at) and times leases; the system clock unless a test supplies one. */
   clock?: Clock | undefined;
 }
 
@@ -34,7 +34,7 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
     // Preparing the statements is where a damaged or foreign schema shows up.
     data = new SqliteDataStore(connection.lease('data store'));
     log = new SqliteEventLog(connection.lease('event log'), opts.clock ?? systemClock);
-    models = new SqliteModelStore(connection.lease('model store'));
+    models = new SqliteModelStore(connection.lease('model store'), opts.clock ?? systemClock);
     // Impressions (measurement, not acknowledged data) live in a file of their own, written
     // without syncs: logging every response then neither waits on the disk nor takes the main
     // file's write lock from ingest. Measured: ~20 µs per logged list against ~120 µs on a

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../core/index.js';
 import type { ModelMeta, ModelStore, NewModel, StoredModel } from '../../ports/index.js';
+import { requirePositiveInteger } from '../shared/index.js';
 import type { ConnectionLease } from './connection.js';
 
 type Statement<P extends unknown[], R = unknown> = Database.Statement<P, R>;
@@ -18,8 +20,15 @@ export class SqliteModelStore implements ModelStore {
   private readonly listAll: Statement<[], string>;
   private readonly listByName: Statement<[string], string>;
   private readonly saveModel: Database.Transaction<(meta: NewModel, blob: Uint8Array) => ModelMeta>;
+  private readonly takeLease: Statement<[{ name: string; holder: string; now: number; ttl: number }]>;
+  private readonly freeLease: Statement<[string, string]>;
+  private readonly acquire: Database.Transaction<(name: string, holder: string, now: number, ttlMs: number) => boolean>;
 
-  constructor(private readonly lease: ConnectionLease) {
+  /** `lease` is this store's share of the connection (not to be confused with the leases it grants). */
+  constructor(
+    private readonly lease: ConnectionLease,
+    private readonly clock: Clock = systemClock,
+  ) {
     const db = lease.db;
     this.selectLatestVersion = db
       .prepare<[string], number>('SELECT COALESCE(MAX(version), 0) FROM models WHERE name = ?')
@@ -40,6 +49,18 @@ export class SqliteModelStore implements ModelStore {
       this.insertModel.run(meta.name, version, JSON.stringify(saved), blob);
       return saved;
     });
+    // Insert, or take over the row when it has expired or is the holder's own (a renewal); a row
+    // held by someone else is left alone and nothing changes. Run as an IMMEDIATE transaction,
+    // so the write lock is taken before the row is read, whichever process asks.
+    this.takeLease = db.prepare(
+      `INSERT INTO leases (name, holder, expires_at) VALUES (@name, @holder, @now + @ttl)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.expires_at <= @now OR leases.holder = excluded.holder`,
+    );
+    this.freeLease = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
+    this.acquire = db.transaction(
+      (name: string, holder: string, now: number, ttl: number): boolean => this.takeLease.run({ name, holder, now, ttl }).changes === 1,
+    );
   }
 
   async save(meta: NewModel, blob: Uint8Array): Promise<ModelMeta> {
@@ -64,6 +85,17 @@ export class SqliteModelStore implements ModelStore {
       const metas = name === undefined ? this.listAll.all() : this.listByName.all(name);
       return metas.map((json) => JSON.parse(json) as ModelMeta);
     });
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.lease.run('acquireLease', () => {
+      requirePositiveInteger('ttlMs', ttlMs);
+      return this.acquire.immediate(name, holder, this.clock.now(), ttlMs);
+    });
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.lease.run('releaseLease', () => void this.freeLease.run(name, holder));
   }
 
   async close(): Promise<void> {

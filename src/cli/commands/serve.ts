@@ -32,10 +32,12 @@ export function serveCommand(program: Command, createEngine: EngineFactory): voi
       const overrides: MagpieConfigInput = { ...storageOverrides(o), ...(server as object), ...(o.demo ? { demo: true } : {}) };
       const workers = o.workers ?? 1;
       if (workers > 1 && cluster.isPrimary) return runPrimary(createEngine, overrides, o, workers);
-      // In a cluster, only the first worker trains (initially and on schedule); the others
-      // pick new models up from the model store like any other server.
+      // In a cluster every worker keeps the training schedule: the store's training lease lets
+      // one train at a time, and a worker that finds models younger than half an interval skips
+      // its turn, so a worker that dies takes no training with it. Only the first worker trains
+      // at start (the others would only be refused) and announces the server.
       const leader = !cluster.isWorker || cluster.worker?.id === 1;
-      const engine = await createEngine(leader ? overrides : { ...overrides, training: { intervalMinutes: 0 } }, { log }, o.config);
+      const engine = await createEngine(overrides, { log }, o.config);
       if (engine.config.demo && cluster.isPrimary) {
         const r = await engine.seedDemo();
         if (r.seeded) say(`loaded the demo data set: ${r.users} users, ${r.items} items, ${r.events} events`);

@@ -16,6 +16,10 @@ function newModel(name: string, overrides: Partial<NewModel> = {}): NewModel {
   };
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function bytes(...values: number[]): Uint8Array {
   return Uint8Array.from(values);
 }
@@ -103,10 +107,64 @@ export function describeModelStoreContract(
       }
     });
 
+    it('of two holders asking for a free lease, the first gets it and the second does not', async () => {
+      expect(await models().acquireLease('training', 'a', 60_000)).toBe(true);
+      expect(await models().acquireLease('training', 'b', 60_000)).toBe(false);
+      // Leases of other names are independent.
+      expect(await models().acquireLease('other', 'b', 60_000)).toBe(true);
+      expect(await models().acquireLease('training', 'b', 60_000)).toBe(false);
+    });
+
+    it('an expired lease goes to the next holder that asks', async () => {
+      expect(await models().acquireLease('training', 'a', 400)).toBe(true);
+      expect(await models().acquireLease('training', 'b', 400)).toBe(false);
+      await sleep(500);
+      expect(await models().acquireLease('training', 'b', 60_000)).toBe(true);
+      expect(await models().acquireLease('training', 'a', 60_000)).toBe(false);
+    });
+
+    it("the holder's own acquire renews the lease past its first expiry", async () => {
+      expect(await models().acquireLease('training', 'a', 1_000)).toBe(true);
+      await sleep(600);
+      expect(await models().acquireLease('training', 'a', 1_000)).toBe(true);
+      await sleep(600);
+      // 1.2 s after the first acquire: past its expiry, inside the renewed one.
+      expect(await models().acquireLease('training', 'b', 1_000)).toBe(false);
+    });
+
+    it('only the holder can release a lease', async () => {
+      expect(await models().acquireLease('training', 'a', 60_000)).toBe(true);
+      await models().releaseLease('training', 'b');
+      expect(await models().acquireLease('training', 'b', 60_000)).toBe(false);
+      await models().releaseLease('training', 'a');
+      expect(await models().acquireLease('training', 'b', 60_000)).toBe(true);
+      // Releasing a lease nobody holds, or twice, does nothing.
+      await models().releaseLease('nothing', 'a');
+      await models().releaseLease('training', 'a');
+      expect(await models().acquireLease('training', 'a', 60_000)).toBe(false);
+    });
+
+    it('of ten holders asking at once, exactly one gets the lease', async () => {
+      const holders = Array.from({ length: 10 }, (_, i) => `holder-${i}`);
+      const got = await Promise.all(holders.map((h) => models().acquireLease('training', h, 60_000)));
+      expect(got.filter(Boolean)).toHaveLength(1);
+      const winner = holders[got.indexOf(true)]!;
+      expect(await models().acquireLease('training', winner, 60_000)).toBe(true);
+    });
+
+    it('a lease time that is not a positive whole number of ms is refused with VALIDATION_FAILED', async () => {
+      for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        await expectMagpieError(models().acquireLease('training', 'a', ttl), 'VALIDATION_FAILED');
+      }
+      expect(await models().acquireLease('training', 'b', 60_000)).toBe(true);
+    });
+
     it('close is idempotent, and a closed store refuses work with STORAGE_FAILED', async () => {
       await models().close();
       await models().close();
       await expectMagpieError(models().latestVersion('main'), 'STORAGE_FAILED');
+      await expectMagpieError(models().acquireLease('training', 'a', 60_000), 'STORAGE_FAILED');
+      await expectMagpieError(models().releaseLease('training', 'a'), 'STORAGE_FAILED');
     });
   });
 }
