@@ -309,3 +309,4 @@ export function alsHalfStep(
 }
 
 export * from './dense';
+export * from './quantized';

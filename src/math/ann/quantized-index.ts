@@ -7,11 +7,18 @@ import { QuantizedScorer } from '../wasm/index.js';
 import type { QuantizedScanParams, VectorIndex, VectorMetric } from './types.js';
 import { checkQuery, checkVectors, EMPTY_LIST, queryNorm } from './vectors.js';
 
-/** Measured defaults (bench/quantized.mts): with them the first pass suffices on factor data. */
+/**
+ * Candidate counts. On 41k clustered vectors × 128 (k = 200, 85 searches) oversample 1 / 1.5 /
+ * 2 / 3 settled 16 % / 69 % / 91 % / 100 % of the searches in the first pass, at median 1.03 /
+ * 0.73 / 0.59 / 0.71 ms; on Gowalla iALS factors oversample 2 settles all of them
+ * (bench/quantized.mts --gowalla).
+ */
 export const DEFAULT_QUANTIZED_PARAMS: Readonly<QuantizedScanParams> = Object.freeze({ oversample: 2, margin: 16 });
 
 /** Above this many extra items to re-score, one plain f32 scan of everything is cheaper. */
 const WIDEN_LIMIT_SHARE = 1 / 8;
+/** Estimates sampled per search to set the candidates' threshold (sorting them: ~20 µs). */
+const SAMPLE_SIZE = 1024;
 /** Slack on the bound for the f64 rounding of the bound's own arithmetic. */
 const INFLATE = 1 + 2 ** -20;
 /** Scores beyond this magnitude could overflow f32 somewhere: the plain scan answers. */
@@ -33,8 +40,9 @@ export interface QuantizedScanStats {
  * ExactVectorIndex returns (same items, same order, bit-identical scores), in a fraction of the
  * time once the f32 matrix outgrows the last-level cache.
  *
- * 1. Every item is scored approximately from its int8 codes (assembly/quantized.ts), and the
- *    best k·oversample + margin are kept (skipping `exclude`d items).
+ * 1. Every item is scored approximately from its int8 codes (assembly/quantized.ts), and about
+ *    the best k·oversample + margin — at least that many, cut at a threshold read off a sample
+ *    of the estimates — are kept (skipping `exclude`d items).
  * 2. Those candidates are re-scored in f32 with scoreF32's arithmetic; the k-th best exact
  *    score is τ.
  * 3. The rounding residuals bound every estimate's error: |s_i − s̃_i| ≤ ‖r_i‖·‖q‖ +
@@ -60,11 +68,11 @@ export class QuantizedVectorIndex implements VectorIndex {
   private readonly maxRowNorm: number;
   /** Absolute slack for underflow in either pass. */
   private readonly boundAbs: number;
-  private readonly approx: Float32Array;
+  /** Estimates sampled at a fixed stride, to pick the candidates' threshold from. */
+  private readonly sample: Float32Array;
+  private readonly candidates: Int32Array;
   private readonly exact: Float32Array;
   private readonly extra: Int32Array;
-  private readonly mark: Int32Array;
-  private stamp = 0;
   /** Under 'cos': which items have a zero vector (never returned). */
   private readonly zero: Uint8Array | null = null;
 
@@ -86,7 +94,7 @@ export class QuantizedVectorIndex implements VectorIndex {
       normalizeRows(rows, size, dim);
     }
     this.scorer = new QuantizedScorer(rows, size, dim);
-    const { residualNorms, codeNorms, rowNorms: norms } = this.scorer.rows;
+    const { residualNorms, codeNorms, rowNorms: norms } = this.scorer;
     // Each pass rounds at most ~dim times relative to Σ|y_t·q_t| ≤ ‖y‖·‖q‖ (γ_dim, Higham
     // 2002 §3.1); four times that covers both passes and the estimate's three f32 roundings.
     const relative = (dim + 32) * 2 ** -22;
@@ -96,10 +104,10 @@ export class QuantizedVectorIndex implements VectorIndex {
     this.maxBoundR = max(this.boundR);
     this.maxRowNorm = max(norms);
     this.boundAbs = (dim + 16) * 2 ** -140;
-    this.approx = new Float32Array(size);
+    this.sample = new Float32Array(Math.min(size, SAMPLE_SIZE));
+    this.candidates = new Int32Array(size);
     this.exact = new Float32Array(size);
     this.extra = new Int32Array(size);
-    this.mark = new Int32Array(size);
   }
 
   /** Whether the scans run as WASM SIMD (false: the plain-TypeScript references). */
@@ -117,41 +125,77 @@ export class QuantizedVectorIndex implements VectorIndex {
     const q = this.scorer.prepare(query);
     if (q.scale === 0 || !(this.maxRowNorm * q.norm <= MAX_SCORE_MAGNITUDE)) return this.fullScan(want, qn, exclude);
 
-    const zero = this.zero;
-    const skip = zero ? (i: number): boolean => zero[i] === 1 || (exclude !== undefined && exclude(i)) : exclude;
-    const approx = this.approx;
-    this.scorer.approximate(q, approx);
+    const approx = this.scorer.approximate(q);
     const cap = Math.min(this.size, Math.ceil(want * this.params.oversample) + this.params.margin);
-    const candidates = topK(approx, cap, skip);
+    const picked = this.pickCandidates(approx, cap, exclude);
+    if (picked === null) return this.fullScan(want, qn, exclude);
+    const { count, floor } = picked;
     const heap = newScoreHeap(want);
-    this.offerExact(heap, candidates.indices, candidates.indices.length, qn);
-    // Fewer than `cap` candidates: every eligible item is one, so the heap holds the answer.
-    if (candidates.indices.length < cap) return this.answered(heap, 'certified');
+    this.offerExact(heap, this.candidates, count, qn);
+    // Every eligible item is a candidate: the heap holds the answer.
+    if (floor === -Infinity) return this.answered(heap, 'certified');
     if (heap.size < want) return this.fullScan(want, qn, exclude);
 
+    // τ: the k-th best exact score so far. An item left out can still enter only if its
+    // estimate plus its error bound reaches τ (in the metric's final f32 value).
     const tau = heap.val[0]!;
     const final = this.metric === 'cos' ? (x: number): number => Math.fround(x / qn) : (x: number): number => x;
-    const worst = candidates.scores[cap - 1]!;
-    const slack = (this.maxBoundQ * q.norm + this.maxBoundR * q.residualNorm + this.boundAbs) * INFLATE;
-    if (final(worst + slack) < tau) return this.answered(heap, 'certified');
+    const maxSlack = (this.maxBoundQ * q.norm + this.maxBoundR * q.residualNorm + this.boundAbs) * INFLATE;
+    if (final(floor + maxSlack) < tau) return this.answered(heap, 'certified');
 
-    // Second pass: every item left out whose upper bound still reaches τ.
-    const stamp = ++this.stamp;
-    const mark = this.mark;
-    for (const i of candidates.indices) mark[i] = stamp;
-    const { boundQ, boundR, extra } = this;
-    const limit = Math.max(cap, Math.floor(this.size * WIDEN_LIMIT_SHARE));
+    // Below `cut` even the largest bound cannot reach τ (for cos with room for the rounding).
+    const cut = (this.metric === 'cos' ? tau * qn - (Math.abs(tau) * 2 ** -20 + 2 ** -120) * qn : tau) - maxSlack;
+    const { boundQ, boundR, extra, zero } = this;
+    // Items above floor are candidates or excluded already; the f32 bound just under cut.
+    const unsure = this.scorer.collect(Math.fround(cut - Math.abs(cut) * 2 ** -20 - 2 ** -126), floor);
+    if (unsure.length > Math.max(cap, Math.floor(this.size * WIDEN_LIMIT_SHARE))) return this.fullScan(want, qn, exclude);
     let m = 0;
-    for (let i = 0; i < this.size; i++) {
-      if (mark[i] === stamp || (zero !== null && zero[i] === 1)) continue;
-      const upper = approx[i]! + (boundQ[i]! * q.norm + boundR[i]! * q.residualNorm + this.boundAbs) * INFLATE;
-      if (final(upper) < tau) continue;
-      if (exclude && exclude(i)) continue;
-      if (m === limit) return this.fullScan(want, qn, exclude);
+    for (const i of unsure) {
+      const s = approx[i]!;
+      const upper = s + (boundQ[i]! * q.norm + boundR[i]! * q.residualNorm + this.boundAbs) * INFLATE;
+      if (final(upper) < tau || (zero !== null && zero[i] === 1) || (exclude && exclude(i))) continue;
       extra[m++] = i;
     }
     this.offerExact(heap, extra, m, qn);
     return this.answered(heap, 'widened');
+  }
+
+  /**
+   * Fills this.candidates with the eligible items whose estimate is above a threshold read off
+   * a sorted sample of the estimates, lowering it (doubling the count wanted) until `cap` are
+   * in or every item is. Answers how many and the final threshold (`floor`; every item left out
+   * has an estimate ≤ floor, −∞ when none is), or null when so many items tie that a plain scan
+   * is cheaper. A sample sort and a SIMD comparison pass instead of a size-cap heap, which at
+   * cap ≈ 400 costs more than the int8 kernel itself.
+   */
+  private pickCandidates(approx: Float32Array, cap: number, exclude?: (item: number) => boolean): { count: number; floor: number } | null {
+    const { candidates, zero, size, sample } = this;
+    const stride = size / sample.length;
+    for (let j = 0; j < sample.length; j++) sample[j] = approx[Math.floor(j * stride)]!;
+    sample.sort();
+    const limit = Math.max(cap, Math.floor(size * WIDEN_LIMIT_SHARE));
+    let count = 0;
+    let taken = 0;
+    let ceiling = Infinity;
+    let floor = Infinity;
+    let rank = 0;
+    while (floor > -Infinity && count < cap) {
+      // The sample value with about `total` estimates above it, a quarter more for safety;
+      // each round at least doubles what was taken, and always reaches lower.
+      const total = taken + Math.max(cap - count, taken);
+      rank = Math.max(rank + 1, Math.ceil((1.25 * total * sample.length) / size) + 1);
+      while (rank <= sample.length && sample[sample.length - rank]! >= ceiling) rank++; // ties
+      floor = rank > sample.length ? -Infinity : sample[sample.length - rank]!;
+      const found = this.scorer.collect(floor, ceiling);
+      taken += found.length;
+      if (count + found.length > limit) return null;
+      for (const i of found) {
+        if ((zero !== null && zero[i] === 1) || (exclude && exclude(i))) continue;
+        candidates[count++] = i;
+      }
+      ceiling = floor;
+    }
+    return { count, floor };
   }
 
   /** Re-scores items[0..m) exactly and offers them to the heap, as ExactVectorIndex scores them. */
@@ -159,9 +203,13 @@ export class QuantizedVectorIndex implements VectorIndex {
     const exact = this.exact;
     this.scorer.exactRows(items, m, exact);
     const cos = this.metric === 'cos';
+    const cap = heap.val.length;
     for (let j = 0; j < m; j++) {
       const s = cos ? Math.fround(exact[j]! / qn) : exact[j]!;
-      if (s > -Infinity && s < Infinity) offer(heap, s, items[j]!);
+      if (!(s > -Infinity && s < Infinity)) continue;
+      // Most candidates lose to the heap's worst entry: check that before offering.
+      if (heap.size === cap && (s < heap.val[0]! || (s === heap.val[0]! && items[j]! > heap.idx[0]!))) continue;
+      offer(heap, s, items[j]!);
     }
   }
 

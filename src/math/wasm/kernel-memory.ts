@@ -12,6 +12,7 @@ export interface KernelExports {
   /** assembly/quantized.ts */
   scoreI8(codes: number, n: number, kp: number, q: number, scales: number, qScale: number, out: number): void;
   scoreRowsF32(y: number, k: number, rows: number, m: number, u: number, out: number): void;
+  collectBetween(scores: number, n: number, lo: number, hi: number, out: number): number;
 }
 
 /** First byte handed out: the module keeps no data of its own, page 0 is left to it anyway. */

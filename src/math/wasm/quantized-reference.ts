@@ -53,9 +53,13 @@ export function quantizeRows(y: Float32Array, n: number, dim: number, kp = padde
     let residual = 0;
     let codeSq = 0;
     let normSq = 0;
+    // Any code is sound (the residual below is measured, not assumed); 1/scale is just faster.
+    const inv = scale > 0 ? 1 / scale : 0;
     for (let t = 0; t < dim; t++) {
       const v = y[base + t]!;
-      const c = scale > 0 ? Math.max(-127, Math.min(127, Math.round(v / scale))) : 0;
+      let c = Math.round(v * inv);
+      if (c > 127) c = 127;
+      else if (c < -127) c = -127;
       codes[i * kp + t] = c;
       const d = v - scale * c; // exact in f64: 24-bit scale times an 8-bit code
       residual += d * d;
@@ -106,6 +110,18 @@ export function scoreI8Reference(
     for (let t = 0; t < kp; t++) acc += codes[base + t]! * q[t]!;
     out[i] = Math.fround(Math.fround(Math.fround(acc) * scales[i]!) * qs);
   }
+}
+
+/** Reference of collectBetween: writes the i with lo < scores[i] ≤ hi (f32 bounds) to out. */
+export function collectBetweenReference(scores: Float32Array, n: number, lo: number, hi: number, out: Int32Array): number {
+  const l = Math.fround(lo);
+  const h = Math.fround(hi);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (s > l && s <= h) out[m++] = i;
+  }
+  return m;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { gemv, type Vec } from '../blas.js';
 import { KernelMemory } from './kernel-memory.js';
 import {
+  collectBetweenReference,
   gemvRow,
   paddedDim,
   quantizeQuery,
@@ -26,7 +27,12 @@ export interface PreparedQuery extends QueryCodes {
  */
 export class QuantizedScorer {
   readonly kp: number;
-  readonly rows: RowCodes;
+  /** Per row: ‖y_i − scale_i·code_i‖, scale_i·‖code_i‖ and ‖y_i‖ (what error bounds need). */
+  readonly residualNorms: Float64Array;
+  readonly codeNorms: Float64Array;
+  readonly rowNorms: Float64Array;
+  /** The codes and scales, kept on the JS side only when the kernels do not run. */
+  private readonly jsRows: RowCodes | null;
   private readonly kernels: KernelMemory | null;
   private yPtr = 0;
   private codesPtr = 0;
@@ -35,29 +41,43 @@ export class QuantizedScorer {
   private qPtr = 0;
   private listPtr = 0;
   private outPtr = 0;
+  private approxPtr = 0;
+  private collectPtr = 0;
+  private approxView: Float32Array | null = null;
+  /** Estimates when the kernels do not run. */
+  private readonly jsOut: Float32Array;
+  private readonly jsCollected: Int32Array;
   /** The query's codes when the kernels do not run (they live in WASM memory otherwise). */
   private readonly jsCodes: Int16Array;
   /** The query the exact pass uses without WASM (as given, as gemv takes it). */
   private jsQuery: Vec = new Float32Array(0);
 
-  constructor(
-    private readonly y: Float32Array,
-    readonly n: number,
-    readonly k: number,
-  ) {
+  /** The f32 rows on the JS side, only when the kernels do not run (they are copied in else). */
+  private readonly y: Float32Array;
+
+  constructor(y: Float32Array, readonly n: number, readonly k: number) {
     this.kp = paddedDim(k);
-    this.rows = quantizeRows(y, n, k, this.kp);
+    const rows = quantizeRows(y, n, k, this.kp);
+    this.residualNorms = rows.residualNorms;
+    this.codeNorms = rows.codeNorms;
+    this.rowNorms = rows.rowNorms;
     this.jsCodes = new Int16Array(this.kp);
     this.kernels = n > 0 && k > 0 ? KernelMemory.create() : null;
+    this.jsOut = new Float32Array(this.kernels ? 0 : n);
+    this.jsCollected = new Int32Array(this.kernels ? 0 : n);
+    this.jsRows = this.kernels ? null : rows;
+    this.y = this.kernels ? new Float32Array(0) : y;
     const kernels = this.kernels;
     if (kernels) {
       this.yPtr = kernels.put(y.subarray(0, n * k));
-      this.codesPtr = kernels.put(this.rows.codes);
-      this.scalesPtr = kernels.put(this.rows.scales);
+      this.codesPtr = kernels.put(rows.codes);
+      this.scalesPtr = kernels.put(rows.scales);
       this.uPtr = kernels.alloc(4 * k);
       this.qPtr = kernels.alloc(2 * this.kp);
       this.listPtr = kernels.alloc(4 * n);
       this.outPtr = kernels.alloc(4 * n);
+      this.approxPtr = kernels.alloc(4 * n);
+      this.collectPtr = kernels.alloc(4 * n);
     }
   }
 
@@ -79,15 +99,34 @@ export class QuantizedScorer {
     return { ...codes, norm: norm(u) };
   }
 
-  /** out[i] = the int8 estimate of row i's score for every row (needs a nonzero query scale). */
-  approximate(query: PreparedQuery, out: Float32Array): void {
+  /**
+   * The int8 estimate of every row's score (needs a nonzero query scale), in a buffer of the
+   * scorer's that the next call overwrites.
+   */
+  approximate(query: PreparedQuery): Float32Array {
     const kernels = this.kernels;
     if (!kernels) {
-      scoreI8Reference(this.rows.codes, this.n, this.kp, this.jsCodes, this.rows.scales, query.scale, out);
-      return;
+      const { codes, scales } = this.jsRows!;
+      scoreI8Reference(codes, this.n, this.kp, this.jsCodes, scales, query.scale, this.jsOut);
+      return this.jsOut;
     }
-    kernels.exports.scoreI8(this.codesPtr, this.n, this.kp, this.qPtr, this.scalesPtr, query.scale, this.outPtr);
-    out.set(kernels.f32(this.outPtr, this.n));
+    kernels.exports.scoreI8(this.codesPtr, this.n, this.kp, this.qPtr, this.scalesPtr, query.scale, this.approxPtr);
+    // Memory only grows in the constructor, so this view stays valid.
+    return (this.approxView ??= kernels.f32(this.approxPtr, this.n));
+  }
+
+  /**
+   * The rows whose latest estimate (from approximate) lies in (lo, hi], lo and hi taken as f32,
+   * in increasing order, in a buffer of the scorer's that the next call overwrites.
+   */
+  collect(lo: number, hi: number): Int32Array {
+    const kernels = this.kernels;
+    if (!kernels) {
+      const m = collectBetweenReference(this.jsOut, this.n, lo, hi, this.jsCollected);
+      return this.jsCollected.subarray(0, m);
+    }
+    const m = kernels.exports.collectBetween(this.approxPtr, this.n, lo, hi, this.collectPtr);
+    return kernels.i32(this.collectPtr, m);
   }
 
   /** out[j] = the exact f32 score of row rows[j], j < m. */
@@ -97,9 +136,13 @@ export class QuantizedScorer {
       for (let j = 0; j < m; j++) out[j] = gemvRow(this.y, this.n, this.k, rows[j]!, this.jsQuery);
       return;
     }
-    kernels.i32(this.listPtr, m).set(rows.subarray(0, m));
-    kernels.exports.scoreRowsF32(this.yPtr, this.k, this.listPtr, m, this.uPtr, this.outPtr);
-    out.set(kernels.f32(this.outPtr, m));
+    // The list buffer holds n rows; longer lists (repeats) go in slices of n.
+    for (let start = 0; start < m; start += this.n) {
+      const len = Math.min(this.n, m - start);
+      kernels.i32(this.listPtr, len).set(rows.subarray(start, start + len));
+      kernels.exports.scoreRowsF32(this.yPtr, this.k, this.listPtr, len, this.uPtr, this.outPtr);
+      out.set(kernels.f32(this.outPtr, len), start);
+    }
   }
 
   /** out[i] = the exact f32 score of every row: DenseScorer.score. */
