@@ -61,9 +61,11 @@ export function serveCommand(program: Command, createEngine: EngineFactory): voi
  */
 async function runPrimary(createEngine: EngineFactory, overrides: MagpieConfigInput, o: ServeOptions, workers: number): Promise<void> {
   const setup = await createEngine({ ...overrides, training: { intervalMinutes: 0 } }, { log }, o.config);
-  if (!setup.config.storage.url.startsWith('sqlite:') || setup.config.storage.url === 'sqlite::memory:') {
+  const url = setup.config.storage.url;
+  const shared = (url.startsWith('sqlite:') && url !== 'sqlite::memory:') || /^postgres(ql)?:\/\//.test(url);
+  if (!shared) {
     await setup.close();
-    throw new Error('--workers needs a storage every process can open (a sqlite:<file> URL)');
+    throw new Error('--workers needs a storage every process can open (a sqlite:<file> or postgres:// URL)');
   }
   if (setup.config.demo) {
     const r = await setup.seedDemo();
