@@ -3,6 +3,7 @@ import { MemoryDataStore } from './memory-data-store.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryImpressionStore } from './memory-impression-store.js';
 import { MemoryModelStore } from './memory-model-store.js';
+import { MemoryExperimentStore } from './memory-experiment-store.js';
 
 /** Fresh, empty in-memory stores with the same semantics as the SQLite ones. */
 export function createMemoryStores(): StoreBundle {
@@ -10,13 +11,15 @@ export function createMemoryStores(): StoreBundle {
   const log = new MemoryEventLog();
   const models = new MemoryModelStore();
   const impressions = new MemoryImpressionStore();
+  const experiments = new MemoryExperimentStore();
   return {
     data,
     log,
     models,
     impressions,
+    experiments,
     async close() {
-      await Promise.all([data.close(), log.close(), models.close(), impressions.close()]);
+      await Promise.all([data.close(), log.close(), models.close(), impressions.close(), experiments.close()]);
     },
   };
 }

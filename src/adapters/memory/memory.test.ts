@@ -1,4 +1,4 @@
-import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract } from '../../ports/testing/index.js';
+import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract, describeExperimentStoreContract } from '../../ports/testing/index.js';
 import { createMemoryStores } from './index.js';
 
 describeDataStoreContract('memory', async () => {
@@ -19,4 +19,9 @@ describeModelStoreContract('memory', async () => {
 describeImpressionStoreContract('memory', async () => {
   const stores = createMemoryStores();
   return { store: stores.impressions, close: () => stores.close() };
+});
+
+describeExperimentStoreContract('memory', async () => {
+  const stores = createMemoryStores();
+  return { store: stores.experiments, close: () => stores.close() };
 });

@@ -103,6 +103,9 @@ export function tablesOf(schema: string) {
     impressions: t('impressions'),
     attributeOutcomes: t('attribute_outcomes'),
     leases: t('leases'),
+    experiments: t('experiments'),
+    experimentHealth: t('experiment_health'),
+    experimentShadow: t('experiment_shadow'),
   };
 }
 

@@ -9,4 +9,5 @@ export { PostgresDataStore } from './postgres-data-store.js';
 export { PostgresEventLog } from './postgres-event-log.js';
 export { PostgresModelStore } from './postgres-model-store.js';
 export { PostgresImpressionStore } from './postgres-impression-store.js';
+export { PostgresExperimentStore } from './postgres-experiment-store.js';
 export type { StoreBundle } from '../shared/index.js';

@@ -4,6 +4,7 @@ import { advisoryKey, createPool, inTransaction, parsePostgresUrl, tablesOf } fr
 import type { PostgresOptions, Tables } from './connection.js';
 import { translatePgError } from './postgres-errors.js';
 import { coreSchema, impressionsSchema, leasesSchema } from './schema-sql.js';
+import { experimentsSchema } from './experiments-sql.js';
 
 /**
  * One step of the schema's history, recorded in magpie_migrations when applied. Steps are never
@@ -19,6 +20,8 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 1, name: 'users, items, events, event log with offsets, models', sql: coreSchema },
   { version: 2, name: 'impressions with attributed outcomes', sql: impressionsSchema },
   { version: 3, name: 'leases (one trainer at a time)', sql: leasesSchema },
+  // Version 4 is the model registry's (model states); this step does not depend on it.
+  { version: 5, name: 'experiments, summed variant health, shadow lists', sql: experimentsSchema },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]?.version ?? 0;

@@ -8,6 +8,7 @@ import { PostgresDataStore } from './postgres-data-store.js';
 import { PostgresEventLog } from './postgres-event-log.js';
 import { PostgresImpressionStore } from './postgres-impression-store.js';
 import { PostgresModelStore } from './postgres-model-store.js';
+import { PostgresExperimentStore } from './postgres-experiment-store.js';
 
 export interface PostgresStoresOptions extends PostgresOptions {
   /** Stamps event log records (appended_at); the system clock unless a test supplies one. */
@@ -36,13 +37,15 @@ export async function openPostgresStores(url: string, opts: PostgresStoresOption
   const log = new PostgresEventLog(shared.lease('event log'), opts.clock ?? systemClock);
   const models = new PostgresModelStore(shared.lease('model store'));
   const impressions = new PostgresImpressionStore(shared.lease('impression store'));
+  const experiments = new PostgresExperimentStore(shared.lease('experiment store'));
   return {
     data,
     log,
     models,
     impressions,
+    experiments,
     async close() {
-      await Promise.all([data.close(), log.close(), models.close(), impressions.close()]);
+      await Promise.all([data.close(), log.close(), models.close(), impressions.close(), experiments.close()]);
     },
   };
 }

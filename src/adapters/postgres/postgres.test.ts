@@ -1,4 +1,4 @@
-import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract } from '../../ports/testing/index.js';
+import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract, describeExperimentStoreContract } from '../../ports/testing/index.js';
 import { openTestStores, postgresSkipReason } from './testing/pg-test-env.js';
 
 // Every contract suite against the Postgres server at MAGPIE_TEST_POSTGRES_URL (default: the
@@ -24,4 +24,9 @@ describeModelStoreContract('postgres', async () => {
 describeImpressionStoreContract('postgres', async () => {
   const t = await openTestStores();
   return { store: t.stores.impressions, close: () => t.close() };
+}, options);
+
+describeExperimentStoreContract('postgres', async () => {
+  const t = await openTestStores();
+  return { store: t.stores.experiments, close: () => t.close() };
 }, options);

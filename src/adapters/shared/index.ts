@@ -9,3 +9,4 @@ export type * from './store-bundle.js';
 export * from './ctr.js';
 export * from './impression-rows.js';
 export * from './cache-entries.js';
+export * from './experiments.js';

@@ -1,4 +1,4 @@
-import type { DataStore, EventLog, ImpressionStore, ModelStore } from '../../ports/index.js';
+import type { DataStore, EventLog, ExperimentStore, ImpressionStore, ModelStore } from '../../ports/index.js';
 
 /**
  * The stores one backend opens together. Each store's own close() releases that store;
@@ -9,5 +9,6 @@ export interface StoreBundle {
   log: EventLog;
   models: ModelStore;
   impressions: ImpressionStore;
+  experiments: ExperimentStore;
   close(): Promise<void>;
 }

@@ -136,6 +136,45 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  // Version 5 is the model registry's (model states); this step does not depend on it.
+  {
+    version: 6,
+    description: 'experiments: definitions and state, summed serving health per variant, shadow lists',
+    up(db) {
+      db.exec(`
+        CREATE TABLE experiments (
+          id TEXT PRIMARY KEY NOT NULL,
+          surface TEXT NOT NULL,
+          status TEXT NOT NULL,              -- mirrors definition.status, for the index below
+          created_at INTEGER NOT NULL,
+          definition TEXT NOT NULL           -- the Experiment as JSON
+        );
+        -- At most one running experiment per surface, whichever process starts it.
+        CREATE UNIQUE INDEX experiments_running_surface ON experiments (surface) WHERE status = 'running';
+
+        -- Health totals: requests, errors and latency:<bucket> counts, summed over processes.
+        CREATE TABLE experiment_health (
+          experiment_id TEXT NOT NULL,
+          variant TEXT NOT NULL,
+          metric TEXT NOT NULL,
+          count INTEGER NOT NULL,
+          PRIMARY KEY (experiment_id, variant, metric)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE experiment_shadow (
+          seq INTEGER PRIMARY KEY,
+          experiment_id TEXT NOT NULL,
+          variant TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          ts INTEGER NOT NULL,
+          request_id TEXT NOT NULL,
+          shown TEXT NOT NULL,               -- JSON array of item ids
+          shadow TEXT NOT NULL               -- JSON array of item ids
+        );
+        CREATE INDEX experiment_shadow_by_experiment ON experiment_shadow (experiment_id, seq);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -10,6 +10,7 @@ import { SqliteDataStore } from './sqlite-data-store.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteImpressionStore } from './sqlite-impression-store.js';
 import { SqliteModelStore } from './sqlite-model-store.js';
+import { SqliteExperimentStore } from './sqlite-experiment-store.js';
 
 export interface SqliteStoresOptions extends SqliteOpenOptions {
   /** Stamps event log records (appended_at) and times leases; the system clock unless a test supplies one. */
@@ -29,12 +30,14 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
   let log: SqliteEventLog;
   let models: SqliteModelStore;
   let impressions: SqliteImpressionStore;
+  let experiments: SqliteExperimentStore;
   let own: SharedConnection = connection;
   try {
     // Preparing the statements is where a damaged or foreign schema shows up.
     data = new SqliteDataStore(connection.lease('data store'));
     log = new SqliteEventLog(connection.lease('event log'), opts.clock ?? systemClock);
     models = new SqliteModelStore(connection.lease('model store'), opts.clock ?? systemClock);
+    experiments = new SqliteExperimentStore(connection.lease('experiment store'));
     // Impressions (measurement, not acknowledged data) live in a file of their own, written
     // without syncs: logging every response then neither waits on the disk nor takes the main
     // file's write lock from ingest. Measured: ~20 µs per logged list against ~120 µs on a
@@ -57,8 +60,9 @@ export function openSqliteStores(path: string, opts: SqliteStoresOptions = {}): 
     log,
     models,
     impressions,
+    experiments,
     async close() {
-      await Promise.all([data.close(), log.close(), models.close(), impressions.close()]);
+      await Promise.all([data.close(), log.close(), models.close(), impressions.close(), experiments.close()]);
     },
   };
 }

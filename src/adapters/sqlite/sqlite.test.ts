@@ -1,4 +1,4 @@
-import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract } from '../../ports/testing/index.js';
+import { describeDataStoreContract, describeEventLogContract, describeModelStoreContract, describeImpressionStoreContract, describeExperimentStoreContract } from '../../ports/testing/index.js';
 import { openSqliteStores } from './index.js';
 
 // ':memory:' gives each test its own private database with the same schema, pragmas and
@@ -21,4 +21,9 @@ describeModelStoreContract('sqlite', async () => {
 describeImpressionStoreContract('sqlite', async () => {
   const stores = openSqliteStores(':memory:');
   return { store: stores.impressions, close: () => stores.close() };
+});
+
+describeExperimentStoreContract('sqlite', async () => {
+  const stores = openSqliteStores(':memory:');
+  return { store: stores.experiments, close: () => stores.close() };
 });

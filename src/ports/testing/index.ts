@@ -5,3 +5,4 @@ export { describeModelStoreContract } from './model-store.contract.js';
 export type { ContractOptions, OpenStore, OpenedStore } from './fixtures.js';
 export { describeImpressionStoreContract } from './impression-store.contract.js';
 export { describeCacheStoreContract } from './cache-store.contract.js';
+export { describeExperimentStoreContract } from './experiment-store.contract.js';
