@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../core/index.js';
 import { loadConfig, parseConfig, type MagpieConfig, type MagpieConfigInput } from '../config/index.js';
-import type { TrainProgress } from '../algorithms/index.js';
+import { getAlgorithm, type TrainProgress } from '../algorithms/index.js';
+import { MagpieError } from '../core/index.js';
+import type { ServingModel } from '../pipeline/index.js';
 import {
   CatalogCache,
+  ExperimentService,
+  rankerModelName,
   IngestService,
   ImpressionLogger,
   LogWatcher,
@@ -30,6 +34,11 @@ export interface EngineOptions {
   onTrainProgress?: (p: TrainProgress) => void;
   /** Structured log lines from background work (training, model swaps). */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  /**
+   * How an experiment variant's pinned model is loaded (default: from the model store). Tests
+   * pass one that serves a deliberately broken model, to watch a canary being stopped.
+   */
+  loadExperimentModel?: (role: string, version: number) => Promise<ServingModel>;
 }
 
 /** The whole engine on one set of stores: ingest, storage, training, serving, HTTP. */
@@ -43,6 +52,7 @@ export interface Engine {
   readonly models: ModelCache;
   readonly catalog: CatalogCache;
   readonly applier: LogApplier;
+  readonly experiments: ExperimentService;
   /** Loads the generated demo data set if the store is empty. */
   seedDemo(onProgress?: (done: number, total: number) => void): Promise<DemoSeedResult>;
   /** Trains every configured role now and puts the new models in service. */
@@ -100,6 +110,27 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     },
   });
   const ingest = new IngestService({ config, store: stores.data, log: stores.log, applier, clock });
+  const experiments = new ExperimentService({
+    config,
+    store: stores.experiments,
+    impressions: stores.impressions,
+    data: stores.data,
+    models,
+    loadModel:
+      opts.loadExperimentModel ??
+      (async (role, version) => {
+        const stored = await stores.models.get(role, version);
+        if (!stored) throw new MagpieError('MODEL_NOT_FOUND', `no model ${role} v${version}`, { role, version });
+        return { model: getAlgorithm(stored.meta.algorithm).deserialize(stored.blob), meta: stored.meta };
+      }),
+    learnedRanker: async (surface) => {
+      const stored = await stores.models.latest(rankerModelName(surface));
+      return stored ? { blob: stored.blob, version: stored.meta.version } : null;
+    },
+    flushImpressions: () => impressions.flush(),
+    now: () => clock.now(),
+    log,
+  });
   recommend = new RecommendService({
     config,
     store: stores.data,
@@ -107,6 +138,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models,
     impressions: config.serving.logImpressions ? impressions : undefined,
     now: () => clock.now(),
+    experiments,
   });
 
   /** Swaps in newer models, then warms the serving structures they need before requests do. */
@@ -131,6 +163,8 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   await applier.drain();
   await catalog.load(stores.data);
   await refreshModels();
+  // Serve the experiments already running (a restart, or another process started them).
+  await experiments.sync();
 
   const useWorker = config.training.inWorker && target.shareable;
   const intervalMs = config.training.intervalMinutes * 60_000;
@@ -169,6 +203,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models: () => models.all().map((sm) => ({ role: sm.meta.name, version: sm.meta.version, trainedAt: sm.meta.trainedAt })),
     logLag: () => applier.lag(),
     cache: () => ({ hits: recommend.cache.hits, misses: recommend.cache.misses, entries: recommend.cache.size }),
+    exposures: () => experiments.exposureCounts(),
   });
 
   const status = async (): Promise<EngineStatus> => {
@@ -201,6 +236,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       records,
       ingest,
       recommend,
+      experiments,
       metrics,
       status,
       listModels: (name) => stores.models.list(name),
@@ -224,6 +260,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models,
     catalog,
     applier,
+    experiments,
     seedDemo: (onProgress) =>
       seedDemoData({ stores, records, ingest, clock, maxBatch: config.ingest.maxBatch }, onProgress),
     train: () => scheduler.trigger(),
@@ -234,6 +271,9 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       const url = await fastify.listen({ host: config.server.host, port: config.server.port });
       const pollMs = Math.max(ROLE_POLL_MS_MIN, config.serving.modelPollSeconds * 1000);
       stopLoops.push(startPoller(pollMs, () => refreshModels(), (err) => log('error', 'model refresh failed', { err: String(err) })));
+      stopLoops.push(
+        startPoller(config.experiments.pollSeconds * 1000, () => experiments.sync(), (err) => log('error', 'experiment sync failed', { err: String(err) })),
+      );
       stopLoops.push(startPoller(1_000, () => applier.drain(), (err) => log('error', 'log apply failed', { err: String(err) })));
       // Events appended by any process drop this process's cached lists of their users.
       const watcher = new LogWatcher(stores.log, (users) => {
@@ -253,6 +293,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       await scheduler.idle();
       await applier.drain().catch(() => undefined);
       await impressions.flush();
+      await experiments.flush().catch((err: unknown) => log('error', 'experiment flush failed', { err: String(err) }));
       await stores.close();
     },
   };

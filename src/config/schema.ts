@@ -166,6 +166,19 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   demo: z.boolean().default(false).describe('Load the generated demo data set when the store is empty.'),
+  experiments: z
+    .strictObject({
+      pollSeconds: z
+        .number()
+        .positive()
+        .default(2)
+        .describe('How often a server reports variant health, reloads running experiments and judges canaries.'),
+      conversionTypes: z
+        .array(z.string().min(1).max(64))
+        .default(['purchase'])
+        .describe('Feedback types an experiment report counts as conversions.'),
+    })
+    .prefault({}),
 });
 
 export type MagpieConfig = z.infer<typeof configSchema>;

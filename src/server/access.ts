@@ -41,6 +41,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/popular': 'read',
   'GET /api/trending': 'read',
   'GET /api/latest': 'read',
+  'GET /api/experiments': 'read',
+  'GET /api/experiments/:id': 'read',
+  'GET /api/experiments/:id/report': 'read',
   'POST /api/rerank': 'read',
 
   'POST /api/users': 'write',
@@ -52,6 +55,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/events': 'write',
 
   'POST /api/admin/train': 'admin',
+  'POST /api/admin/experiments': 'admin',
+  'POST /api/admin/experiments/:id/start': 'admin',
+  'POST /api/admin/experiments/:id/stop': 'admin',
 };
 
 const RANK: Record<ApiRole, number> = { read: 1, write: 2, admin: 3 };

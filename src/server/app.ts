@@ -12,6 +12,7 @@ import { sendError } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { installRateLimit } from './rate-limit.js';
 import { eventRoutes } from './routes/events.js';
+import { experimentRoutes } from './routes/experiments.js';
 import { itemRoutes } from './routes/items.js';
 import { recommendRoutes } from './routes/recommend.js';
 import { systemRoutes } from './routes/system.js';
@@ -110,6 +111,7 @@ export async function buildServer(deps: ServerDeps, opts: BuildServerOptions = {
   itemRoutes(app, deps);
   eventRoutes(app, deps);
   recommendRoutes(app, deps);
+  experimentRoutes(app, deps);
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   return app;
 }

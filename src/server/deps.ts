@@ -1,6 +1,6 @@
 import type { MagpieConfig } from '../config/index.js';
 import type { CtrQuery, CtrRow, ModelMeta, StoreCounts } from '../ports/index.js';
-import type { IngestService, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
+import type { ExperimentService, IngestService, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
 import type { ServerMetrics } from './metrics.js';
 
 export interface EngineStatus {
@@ -19,6 +19,7 @@ export interface ServerDeps {
   records: RecordsService;
   ingest: IngestService;
   recommend: RecommendService;
+  experiments: ExperimentService;
   metrics: ServerMetrics;
   status(): Promise<EngineStatus>;
   listModels(name?: string): Promise<ModelMeta[]>;

@@ -31,6 +31,8 @@ export const eventOut = z.object({
 export const recommendationOut = z.object({
   requestId: z.string().describe('Echo it in the context of a click or purchase event (context.requestId) to attribute the outcome to this list.'),
   surface: z.string().optional(),
+  variant: z.string().optional().describe('The experiment variant whose list this is, when the user is in a running experiment.'),
+  experiment: z.string().optional().describe('The id of that experiment.'),
   items: z.array(z.object({ id: z.string(), score: z.number(), source: z.string(), reason: z.string() })),
 });
 /**
@@ -43,7 +45,8 @@ export const recommendationJson = () => (data: RecommendResponse): string => {
   const items = data[ITEMS_JSON];
   if (items === undefined) return JSON.stringify(data);
   const surface = data.surface === undefined ? '' : `,"surface":${JSON.stringify(data.surface)}`;
-  return `{"requestId":${JSON.stringify(data.requestId)}${surface},"items":${items}}`;
+  const variant = data.variant === undefined ? '' : `,"variant":${JSON.stringify(data.variant)},"experiment":${JSON.stringify(data.experiment ?? '')}`;
+  return `{"requestId":${JSON.stringify(data.requestId)}${surface}${variant},"items":${items}}`;
 };
 
 export const pageOf = <T extends z.ZodType>(one: T) => z.object({ items: z.array(one), next: z.string().nullable() });

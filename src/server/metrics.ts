@@ -8,6 +8,8 @@ export interface MetricsSources {
   logLag: () => Promise<number>;
   /** The per-user results cache of this process: lookups that hit and missed, entries held. */
   cache: () => { hits: number; misses: number; entries: number };
+  /** Lists served per running experiment and variant by this process. */
+  exposures?: () => { experiment: string; variant: string; count: number }[];
 }
 
 /** Prometheus metrics for one engine (its own registry, so several engines never collide). */
@@ -75,6 +77,16 @@ export class ServerMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.cache().entries);
+      },
+    });
+    new Counter({
+      name: 'magpie_experiment_exposures_total',
+      help: 'Lists served to users of a running experiment, by experiment and the variant whose list it was.',
+      labelNames: ['experiment', 'variant'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const e of sources.exposures?.() ?? []) this.inc({ experiment: e.experiment, variant: e.variant }, e.count);
       },
     });
     new Gauge({

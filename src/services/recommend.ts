@@ -4,6 +4,7 @@ import {
   buildHistory,
   rankedByRole,
   type Candidate,
+  type ModelSet,
   type PipelineContext,
   type RecommendedItem,
   type RecommendRequest,
@@ -18,10 +19,14 @@ import type { ModelCache } from './model-cache.js';
 import { ServingCache } from './serving-cache.js';
 import { timeOrderedId } from './request-id.js';
 import { SurfaceSet } from './surface-set.js';
+import { impressionVariant, type ComputeList, type ExperimentRoute } from './experiments/index.js';
 
 export interface RecommendResponse {
   requestId: string;
   surface?: string;
+  /** The experiment variant whose list this is, when the user is in a running experiment. */
+  variant?: string;
+  experiment?: string;
   items: RecommendedItem[];
   /** `items` already as JSON, kept with a cached list so a repeat does not serialise it again. */
   [ITEMS_JSON]?: string;
@@ -67,6 +72,8 @@ export class RecommendService {
       models: ModelCache;
       impressions?: ImpressionLogger | undefined;
       now?: (() => number) | undefined;
+      /** Routes users of running experiments to their variant (services/experiments). */
+      experiments?: { route(user: string, surface: string): ExperimentRoute | null } | undefined;
     },
   ) {
     this.ctx = { models: deps.models, catalog: deps.catalog, excludeSeen: deps.config.serving.excludeSeen };
@@ -182,11 +189,15 @@ export class RecommendService {
     const { surface } = this.surfaces.get(name);
     const now = this.now();
     const req = this.request(q);
-    const key = JSON.stringify([name, req.n, req.offset, q.category ?? null, q.tags ?? null, q.filter ?? null, q.exclude ?? null, extra.anchor ?? null, extra.items ?? null]);
+    const route = this.deps.experiments?.route(user, name) ?? null;
+    // Keyed on the variant too: a cached list of one variant is never served under another.
+    const key = JSON.stringify([name, req.n, req.offset, q.category ?? null, q.tags ?? null, q.filter ?? null, q.exclude ?? null, extra.anchor ?? null, extra.items ?? null, route?.shown ?? null]);
     const cacheSeconds = surface.config.cacheSeconds;
     const cached = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
     let page = cached?.items;
     let version = 0;
+    let variant = route?.shown;
+    let cacheable = true;
     if (!page) {
       version = this.cache.version(user);
       const [events, profile] = await Promise.all([
@@ -195,7 +206,8 @@ export class RecommendService {
       ]);
       const prefs = preferencesOf(profile);
       const history = withOnboarding(buildHistory(events, this.deps.config.feedback.types), prefs);
-      page = this.surfaces.run(name, this.sourceInput(user, history, prefs, now, extra.anchor), {
+      const input = this.sourceInput(user, history, prefs, now, extra.anchor);
+      const compute: ComputeList = (surfaces, models) => (surfaces ?? this.surfaces).run(name, withModels(input, models), {
         n: req.n,
         offset: req.offset,
         seed: seedOf(user, now),
@@ -208,13 +220,15 @@ export class RecommendService {
           exclude: req.exclude,
         },
       });
+      ({ page, variant, cacheable } = route ? route.run(compute) : { page: compute(null, null), variant, cacheable });
     }
     const items = cached?.answer ?? page.map(toRecommended);
     const response = this.respond(items, name);
+    if (route && variant !== undefined) Object.assign(response, { variant, experiment: route.experiment });
     // The JSON of the items is made once per list: a cached repeat sends the same text.
     const itemsJson = cached?.answerJson ?? JSON.stringify(items);
     response[ITEMS_JSON] = itemsJson;
-    if (!cached && cacheSeconds > 0) {
+    if (!cached && cacheable && cacheSeconds > 0) {
       this.cache.set(user, key, { items: page, requestId: response.requestId, answer: items, answerJson: itemsJson }, cacheSeconds, version);
     }
     // A list served again from the cache is logged as a repeat of the first: its features are
@@ -224,6 +238,7 @@ export class RecommendService {
       user,
       surface: name,
       time: now,
+      ...(route && variant !== undefined ? { variant: impressionVariant(route.experiment, variant) } : {}),
       ...(cached ? { repeats: cached.requestId } : {}),
       items: page.map((c, r) => ({
         item: c.id,
@@ -233,6 +248,7 @@ export class RecommendService {
         ...(c.features && !cached ? { features: Array.from(c.features) } : {}),
       })),
     });
+    if (route && variant !== undefined) route.served(response.requestId, user, variant, page, now);
     return response;
   }
 
@@ -282,6 +298,11 @@ export class RecommendService {
     const requestId = timeOrderedId(this.now());
     return surface === undefined ? { requestId, items } : { requestId, surface, items };
   }
+}
+
+/** A request's input served by other models (an experiment variant's). */
+function withModels(input: SourceInput, models: ModelSet | null): SourceInput {
+  return models ? { ...input, models } : input;
 }
 
 function toRecommended(c: Candidate): RecommendedItem {

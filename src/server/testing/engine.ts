@@ -35,6 +35,7 @@ export function serverOn(engine: Engine, opts: BuildServerOptions): Promise<Fast
       records: engine.records,
       ingest: engine.ingest,
       recommend: engine.recommend,
+      experiments: engine.experiments,
       metrics: new ServerMetrics({
         models: () => [],
         logLag: () => engine.applier.lag(),
