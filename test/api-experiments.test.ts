@@ -31,12 +31,14 @@ function definition(id: string, overrides: Record<string, unknown> = {}) {
   };
 }
 
-const post = (url: string, payload?: unknown) => app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload }) });
+async function post(url: string, payload?: object) {
+  return payload === undefined ? await app.inject({ method: 'POST', url }) : await app.inject({ method: 'POST', url, payload });
+}
 const get = (url: string) => app.inject({ method: 'GET', url });
 
 describe('experiments API', () => {
   it('refuses definitions that cannot serve, saying why', async () => {
-    const cases: [unknown, RegExp][] = [
+    const cases: [object, RegExp][] = [
       [definition('x1', { variants: [{ name: 'a', share: 0.5 }, { name: 'b', share: 0.4 }] }), /shares sum to 0.9/],
       [definition('x2', { control: 'zzz' }), /"zzz" is not one of the variants/],
       [definition('x3', { variants: [{ name: 'a', share: 0.5, mode: 'shadow' }, { name: 'b', share: 0.5 }] }), /control must be live/],

@@ -5,6 +5,7 @@ import { algorithmsCommand } from './commands/algorithms.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
+import { experimentsCommand } from './commands/experiments.js';
 import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -32,6 +33,7 @@ export function buildProgram(createEngine: EngineFactory, migrateStorage?: Stora
   algorithmsCommand(program);
   keysCommand(program);
   migrateCommand(program, migrateStorage);
+  experimentsCommand(program, createEngine);
   return program;
 }
 
