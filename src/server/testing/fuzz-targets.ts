@@ -138,6 +138,39 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     ],
   },
   { route: 'POST /api/admin/train', method: 'POST', url: '/api/admin/train', params: {}, query: {}, weight: 0.05 },
+  // Experiments, in the order a valid run needs: created, read, started, reported, stopped.
+  {
+    route: 'POST /api/admin/experiments',
+    method: 'POST',
+    url: '/api/admin/experiments',
+    params: {},
+    query: {},
+    body: {
+      id: 'fz-exp',
+      name: 'fuzzed',
+      surface: 'home',
+      salt: 'fz',
+      control: 'a',
+      variants: [
+        { name: 'a', share: 0.5, mode: 'live' },
+        { name: 'b', share: 0.3, mode: 'canary', surface: { ranker: { weights: { popular: 2 } } }, model: { role: 'main', version: 1 } },
+        { name: 'c', share: 0.2, mode: 'shadow', surface: { cacheSeconds: 0 } },
+      ],
+      canary: { maxErrorRateDelta: 0.02, maxLatencyRatio: 2, minRequests: 50 },
+    },
+  },
+  { route: 'GET /api/experiments', method: 'GET', url: '/api/experiments', params: {}, query: {} },
+  { route: 'GET /api/experiments/:id', method: 'GET', url: '/api/experiments/:id', params: { ':id': 'fz-exp' }, query: {} },
+  { route: 'POST /api/admin/experiments/:id/start', method: 'POST', url: '/api/admin/experiments/:id/start', params: { ':id': 'fz-exp' }, query: {} },
+  { route: 'GET /api/experiments/:id/report', method: 'GET', url: '/api/experiments/:id/report', params: { ':id': 'fz-exp' }, query: {} },
+  {
+    route: 'POST /api/admin/experiments/:id/stop',
+    method: 'POST',
+    url: '/api/admin/experiments/:id/stop',
+    params: { ':id': 'fz-exp' },
+    query: {},
+    body: { reason: 'fuzzing done' },
+  },
 ];
 
 /** The URL of a target with the given path parameters (already encoded) and raw query text. */
