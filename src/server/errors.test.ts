@@ -18,6 +18,8 @@ const CLIENT_FAULTS: Partial<Record<ErrorCode, number>> = {
   ITEM_NOT_FOUND: 404,
   SURFACE_NOT_FOUND: 404,
   MODEL_NOT_FOUND: 404,
+  EXPERIMENT_NOT_FOUND: 404,
+  EXPERIMENT_CONFLICT: 409,
   METHOD_NOT_ALLOWED: 405,
   TRAINING_IN_PROGRESS: 409,
   // Training refused for the store's state (no roles, no positive feedback yet).
