@@ -5,6 +5,7 @@ import {
   experimentNotFound,
   healthFromRows,
   healthRows,
+  shadowListOf,
   startedExperiment,
   stoppedExperiment,
   surfaceBusy,
@@ -126,15 +127,7 @@ export class PostgresExperimentStore implements ExperimentStore {
       );
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.seq;
-      yield rows.map((r) => ({
-        experiment: r.experiment_id,
-        variant: r.variant,
-        user: r.user_id,
-        time: Number(r.ts),
-        requestId: r.request_id,
-        shown: r.shown,
-        shadow: r.shadow,
-      }));
+      yield rows.map((r) => shadowListOf(r, r.shown, r.shadow));
       if (rows.length < batchSize) return;
     }
   }

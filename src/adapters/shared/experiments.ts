@@ -1,5 +1,5 @@
 import { MagpieError } from '../../core/index.js';
-import type { Experiment, VariantHealth } from '../../ports/index.js';
+import type { Experiment, ShadowList, VariantHealth } from '../../ports/index.js';
 
 /** The state-change rules every ExperimentStore adapter applies the same way. */
 
@@ -65,4 +65,13 @@ export function healthFromRows(rows: Iterable<{ variant: string; metric: string;
     }
   }
   return [...byVariant.values()];
+}
+
+/** A stored shadow row (either backend's column names) as a ShadowList. */
+export function shadowListOf(
+  row: { experiment_id: string; variant: string; user_id: string; ts: number | string; request_id: string },
+  shown: string[],
+  shadow: string[],
+): ShadowList {
+  return { experiment: row.experiment_id, variant: row.variant, user: row.user_id, time: Number(row.ts), requestId: row.request_id, shown, shadow };
 }

@@ -5,6 +5,7 @@ import {
   experimentNotFound,
   healthFromRows,
   healthRows,
+  shadowListOf,
   startedExperiment,
   stoppedExperiment,
   surfaceBusy,
@@ -140,15 +141,7 @@ export class SqliteExperimentStore implements ExperimentStore {
       const rows = this.lease.run('scanShadow', () => this.selectShadow.all(id, after, batchSize));
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.seq;
-      yield rows.map((r) => ({
-        experiment: r.experiment_id,
-        variant: r.variant,
-        user: r.user_id,
-        time: r.ts,
-        requestId: r.request_id,
-        shown: JSON.parse(r.shown) as string[],
-        shadow: JSON.parse(r.shadow) as string[],
-      }));
+      yield rows.map((r) => shadowListOf(r, JSON.parse(r.shown) as string[], JSON.parse(r.shadow) as string[]));
       if (rows.length < batchSize) return;
     }
   }
