@@ -39,6 +39,8 @@ export class ExperimentService implements RouteSink {
   private shadowQueue: ShadowList[] = [];
   private readonly exposures = new Map<string, number>();
   private syncing: Promise<void> | null = null;
+  /** Bumped by every start and stop here, so a sync that read the store before one does not undo it. */
+  private changes = 0;
 
   constructor(private readonly deps: ExperimentServiceDeps) {}
 
@@ -68,6 +70,7 @@ export class ExperimentService implements RouteSink {
     const runtime = await buildRuntime({ ...draft, status: 'running' }, this.runtimeDeps());
     const started = await this.deps.store.start(id, this.now());
     this.running.set(started.surface, runtime.as(started));
+    this.changes++;
     this.deps.log?.('info', `experiment started: ${id} on ${started.surface}`);
     return started;
   }
@@ -76,6 +79,7 @@ export class ExperimentService implements RouteSink {
     await this.flush(); // its last health and shadow lists belong to it
     const { experiment, changed } = await this.deps.store.stop(id, this.now(), reason);
     if (this.running.get(experiment.surface)?.experiment.id === id) this.running.delete(experiment.surface);
+    this.changes++;
     if (changed) this.deps.log?.('info', `experiment stopped: ${id} (${reason})`);
     return experiment;
   }
@@ -157,6 +161,7 @@ export class ExperimentService implements RouteSink {
 
   private async syncOnce(): Promise<void> {
     await this.flush();
+    const changes = this.changes;
     const running = (await this.deps.store.list()).filter((e) => e.status === 'running');
     const next = new Map<string, ExperimentRuntime>();
     for (const e of running) {
@@ -172,6 +177,7 @@ export class ExperimentService implements RouteSink {
         this.deps.log?.('error', `experiment ${e.id} cannot be served by this process`, { err: String(err) });
       }
     }
+    if (changes !== this.changes) return; // a start or stop here came after the read: the next sync sees it
     this.running = next;
     for (const e of running) await this.judgeCanaries(e);
   }
