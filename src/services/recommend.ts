@@ -262,6 +262,7 @@ export class RecommendService {
       blocked,
       blockedForUser,
       blockedIndex,
+      attributesIndex: (ids) => catalog.attributesByIndex(ids),
     };
   }
 
