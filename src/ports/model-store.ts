@@ -8,6 +8,11 @@ export interface TrainingDataStats {
   /** Time range of the events trained on (ms), when known. */
   from: number | null;
   to: number | null;
+  /**
+   * The event-log position the store had applied when the snapshot was taken: the drift signal's
+   * reference window ends there (services/drift.ts). Absent on models saved before it was kept.
+   */
+  logSeq?: number | null;
 }
 
 /**
