@@ -24,7 +24,7 @@ export interface DriftMonitorOptions {
   types: FeedbackTypes;
   /** The serving model whose training snapshot is the reference; undefined when none. */
   serving: () => ModelMeta | undefined;
-  /** Log records read on each side. */
+  /** Positive events counted on each side. */
   window: number;
   /** A signal younger than this is served from cache. */
   maxAgeMs: number;
@@ -32,11 +32,12 @@ export interface DriftMonitorOptions {
 }
 
 /**
- * The drift signal: the last `window` log records the serving model's training snapshot had
- * applied (the reference) against the last `window` records of the log now (recent), compared as
- * distributions of positive events over items (popularity) and over users (activity). Both sides
- * are windows of equal size, so their counts are comparable; right after training they are the
- * same records and the divergence is 0. It rises as traffic moves away from what the model saw.
+ * The drift signal: the last `window` positive events of the log that the serving model's
+ * training snapshot had applied (the reference) against the last `window` positive events of the
+ * log now (recent), compared as distributions over items (popularity) and over users (activity).
+ * Both sides hold the same number of events, so their sampling noise is alike; right after
+ * training they are the same events and the divergence is 0. It rises as traffic moves away from
+ * what the model saw.
  */
 export class DriftMonitor {
   private cached: DriftSignal | null = null;
@@ -74,22 +75,27 @@ export class DriftMonitor {
     return this.cached;
   }
 
-  /** Positive events per item and per user among the `window` log records ending at seq `last`. */
+  /**
+   * Positive events per item and per user: the last `window` of them at or before seq `last`,
+   * read backwards a chunk at a time (at most ten windows' worth of records, so a log full of
+   * views cannot make one reading unbounded).
+   */
   private async countWindow(last: number): Promise<WindowCounts> {
     const counts: WindowCounts = { items: new Map(), users: new Map(), events: 0 };
-    let after = Math.max(0, last - this.opts.window);
-    while (after < last) {
-      const records = await this.opts.log.read(after, Math.min(10_000, last - after));
-      if (records.length === 0) break;
-      for (const r of records) {
-        if (r.seq > last) break;
-        if (isPositive(r.event, this.opts.types)) {
-          add(counts.items, r.event.item);
-          add(counts.users, r.event.user);
-          counts.events++;
-        }
+    const { window } = this.opts;
+    const floor = Math.max(0, last - 10 * window);
+    let end = last;
+    while (end > floor && counts.events < window) {
+      const start = Math.max(floor, end - window);
+      const chunk = (await this.opts.log.read(start, end - start)).filter((r) => r.seq <= end);
+      for (let i = chunk.length - 1; i >= 0 && counts.events < window; i--) {
+        const e = chunk[i]!.event;
+        if (!isPositive(e, this.opts.types)) continue;
+        add(counts.items, e.item);
+        add(counts.users, e.user);
+        counts.events++;
       }
-      after = records[records.length - 1]!.seq;
+      end = start;
     }
     return counts;
   }
