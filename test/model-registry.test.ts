@@ -15,7 +15,15 @@ import { createApiKey } from '../src/config/index.js';
  */
 
 /** Three taste groups of 40 items; each user likes 10 of their group's, interleaved in time. */
-function structuredData(): { items: { id: string; categories: string[] }[]; events: { id: string; user: string; item: string; type: string; timestamp: number }[] } {
+interface LikeEvent {
+  id: string;
+  user: string;
+  item: string;
+  type: string;
+  timestamp: number;
+}
+
+function structuredData(): { items: { id: string; categories: string[] }[]; events: LikeEvent[] } {
   let seed = 7;
   const rand = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
   const items = Array.from({ length: 120 }, (_, i) => ({ id: `i${i}`, categories: [`g${i % 3}`] }));
@@ -23,7 +31,7 @@ function structuredData(): { items: { id: string; categories: string[] }[]; even
     const group = items.filter((it) => it.categories[0] === `g${u % 3}`).map((it) => it.id);
     return group.sort(() => rand() - 0.5).slice(0, 10);
   });
-  const events = [];
+  const events: LikeEvent[] = [];
   const t0 = Date.UTC(2026, 0, 1);
   for (let round = 0; round < 10; round++) {
     for (let u = 0; u < users.length; u++) {
