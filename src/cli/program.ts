@@ -9,6 +9,7 @@ import { experimentsCommand } from './commands/experiments.js';
 import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { modelsCommand } from './commands/models.js';
 import { recommendCommand } from './commands/recommend.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
@@ -34,6 +35,7 @@ export function buildProgram(createEngine: EngineFactory, migrateStorage?: Stora
   keysCommand(program);
   migrateCommand(program, migrateStorage);
   experimentsCommand(program, createEngine);
+  modelsCommand(program, createEngine);
   return program;
 }
 

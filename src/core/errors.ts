@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   MODEL_NOT_FOUND: 'No trained model has this name or version.',
   EXPERIMENT_NOT_FOUND: 'No experiment has this id.',
   EXPERIMENT_CONFLICT: 'The experiment cannot change this way now (its state, or another experiment running on its surface).',
+  NOTHING_TO_ROLL_BACK: 'No earlier promotion of this model name stands to roll back to.',
   UNKNOWN_USER: 'An event names a user that does not exist and on-the-fly creation is off.',
   UNKNOWN_ITEM: 'An event names an item that does not exist and on-the-fly creation is off.',
   UNKNOWN_FEEDBACK_TYPE: 'An event has a feedback type that is not configured.',

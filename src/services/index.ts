@@ -13,3 +13,6 @@ export * from './surface-set.js';
 export * from './ranker-training.js';
 export * from './log-watcher.js';
 export * from './experiments/index.js';
+export * from './model-gate.js';
+export * from './model-registry.js';
+export * from './drift.js';
