@@ -12,6 +12,7 @@ import {
   ModelCache,
   RecommendService,
   RecordsService,
+  ReplayService,
   makeSchemas,
   newTrainerId,
   withTrainingLease,
@@ -23,6 +24,7 @@ import { TrainingScheduler, startPoller } from '../worker/index.js';
 import { openStores, parseStorageUrl, type Stores } from './stores.js';
 import { trainInProcess, trainInWorker } from './train-runner.js';
 import { seedDemoData, type DemoSeedResult } from './demo.js';
+import { createMemoryStores } from '../adapters/memory/index.js';
 
 export interface EngineOptions {
   clock?: Clock;
@@ -43,6 +45,8 @@ export interface Engine {
   readonly models: ModelCache;
   readonly catalog: CatalogCache;
   readonly applier: LogApplier;
+  /** Offline replay of surface configurations over a window of the stored events (docs/replay.md). */
+  readonly replay: ReplayService;
   /** Loads the generated demo data set if the store is empty. */
   seedDemo(onProgress?: (done: number, total: number) => void): Promise<DemoSeedResult>;
   /** Trains every configured role now and puts the new models in service. */
@@ -91,6 +95,8 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     onError: (role, err) => log('error', `cannot load model ${role}`, { err: String(err) }),
   });
   const schemas = makeSchemas(config.ingest);
+  // The replayed state lives in throwaway in-memory stores; the engine's store is only read.
+  const replay = new ReplayService({ config, store: stores.data, scratch: createMemoryStores });
   const records = new RecordsService({
     store: stores.data,
     catalog,
@@ -224,6 +230,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models,
     catalog,
     applier,
+    replay,
     seedDemo: (onProgress) =>
       seedDemoData({ stores, records, ingest, clock, maxBatch: config.ingest.maxBatch }, onProgress),
     train: () => scheduler.trigger(),

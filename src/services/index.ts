@@ -12,3 +12,4 @@ export * from './serving-cache.js';
 export * from './surface-set.js';
 export * from './ranker-training.js';
 export * from './log-watcher.js';
+export * from './replay/index.js';
