@@ -131,7 +131,7 @@ export class ReplayService {
         for (const [user, relevant] of targets.relevant) {
           const response = await recommend.recommend(user, { surface, n: ks[ks.length - 1] });
           scorer.add(response.items.map((it) => it.id), relevant);
-          if (++done % 100 === 0) progress({ stage: `replaying ${variant.name}`, done, total: targets.relevant.size });
+          if (++done % 100 === 0 || done === targets.relevant.size) progress({ stage: `replaying ${variant.name}`, done, total: targets.relevant.size });
         }
         if (scorer.unknownItems > 0) {
           throw new MagpieError('INTERNAL', `${variant.name}: the pipeline recommended ${scorer.unknownItems} items unknown at --from`);
