@@ -1,5 +1,5 @@
 // Offline replay (magpie replay, docs/replay.md) on data anyone can regenerate or download:
-// the configured `home` surface against two candidate changes. Run: npm run bench:replay
+// the configured `home` surface against three candidate changes. Run: npm run bench:replay
 //
 //   --mode all | demo,movielens   (default all)
 //   --data DIR    folder holding ml-latest-small/ (default $MAGPIE_DATA or ../shared/data)
@@ -34,10 +34,11 @@ const DAY = 86_400_000;
 const CANDIDATES: ReplayVariant[] = [
   { name: 'popularity-only', surfaceOverride: { sources: [{ type: 'ranked', name: 'popular', role: 'popular', limit: 500 }], ranker: { weights: {} } } },
   { name: 'home+mmr0.7', surfaceOverride: { postprocess: { diversity: { lambda: 0.7 } } } },
+  { name: 'main=ials', modelsOverride: { main: { algorithm: 'ials' } } },
 ];
 
 console.log(`bench/replay.mts mode=${args.mode} k=${ks.join(',')}`);
-for (const c of CANDIDATES) console.log(`  candidate ${c.name}: ${JSON.stringify(c.surfaceOverride)}`);
+for (const c of CANDIDATES) console.log(`  candidate ${c.name}: ${JSON.stringify({ surface: c.surfaceOverride, models: c.modelsOverride })}`);
 
 if (modes.includes('demo')) {
   const now = Date.UTC(2026, 0, 1);

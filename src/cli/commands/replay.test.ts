@@ -17,6 +17,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'magpie-replay-'));
   writeFileSync(join(dir, 'popular.json'), JSON.stringify({ sources: [{ type: 'ranked', name: 'popular', role: 'popular' }], ranker: { weights: {} } }));
   writeFileSync(join(dir, 'broken.json'), '{"sources": [');
+  writeFileSync(join(dir, 'knn-main.json'), JSON.stringify({ models: { main: { algorithm: 'itemknn' } } }));
+  writeFileSync(join(dir, 'stray-key.json'), JSON.stringify({ models: {}, sources: [] }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,25 +52,28 @@ describe('magpie replay', () => {
     expect(r.stderr).toMatch(/diversity = mean pairwise Jaccard distance/);
   });
 
-  it('prints the report as JSON, with a seeded sample of users', async () => {
-    const r = await magpie('replay', '--from', FROM, '--to', new Date(NOW).toISOString(), '--users', '25', '--k', '5,10', '--json');
+  it('prints the report as JSON, with a seeded sample of users; an override may change the models', async () => {
+    const override = join(dir, 'knn-main.json');
+    const r = await magpie('replay', '--from', FROM, '--to', new Date(NOW).toISOString(), '--users', '25', '--k', '5,10', '--config-override', override, '--json');
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.k).toEqual([5, 10]);
     expect(report.window.scoredUsers).toBe(25);
     expect(report.window.eligibleUsers).toBeGreaterThan(25);
-    expect(report.variants).toHaveLength(1);
-    expect(report.variants[0].name).toBe('configured');
-    expect(report.variants[0].metrics['recall@10']).toBeGreaterThan(0);
+    expect(report.variants.map((v: { name: string }) => v.name)).toEqual(['baseline', 'candidate']);
+    expect(report.variants[0].models.main.algorithm).toBe('blend');
+    expect(report.variants[1].models.main.algorithm).toBe('itemknn');
+    expect(report.state.trainingRuns).toBe(2);
+    expect(report.variants[1].metrics['recall@10']).toBeGreaterThan(0);
   });
 
   it('refuses a time that is not one, and an override file that is not JSON', async () => {
     const bad = await magpie('replay', '--from', 'last tuesday');
     expect(bad.exitCode).not.toBe(0);
     expect(bad.stderr).toMatch(/neither an ISO date\/time nor epoch ms/);
-    await expect(magpie('replay', '--from', FROM, '--config-override', join(dir, 'broken.json'))).rejects.toMatchObject({
-      code: 'INPUT_FILE_INVALID',
-    });
+    for (const file of ['broken.json', 'stray-key.json']) {
+      await expect(magpie('replay', '--from', FROM, '--config-override', join(dir, file))).rejects.toMatchObject({ code: 'INPUT_FILE_INVALID' });
+    }
   });
 
   it('parses ISO dates and epoch ms', () => {

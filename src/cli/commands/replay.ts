@@ -28,8 +28,11 @@ export function replayCommand(program: Command, createEngine: EngineFactory): vo
     .requiredOption('--from <time>', 'window start: an ISO date/time or epoch ms (the state before it trains and serves)', parseTime)
     .option('--to <time>', 'window end, exclusive: an ISO date/time or epoch ms (default: now)', parseTime)
     .option('--surface <name>', 'a user-anchored surface', 'home')
-    .option('--config-override <file>', 'JSON surface configuration merged over the surface: the candidate, compared with the surface as configured')
-    .option('--baseline-override <file>', 'JSON surface configuration for the baseline instead of the surface as configured')
+    .option(
+      '--config-override <file>',
+      'the candidate, compared with the surface as configured: a JSON surface configuration merged over the surface, or {"surface": {…}, "models": {role: {"algorithm", "params"}}}',
+    )
+    .option('--baseline-override <file>', 'the same, for the baseline instead of the surface as configured')
     .option('--k <list>', 'cut-off(s), comma-separated', parseIntList, [10, 20])
     .option('--users <n>', 'score at most this many users, a seeded sample', parseIntOption)
     .option('--seed <n>', 'seed of the user sample (default: training.seed)', parseIntOption)
@@ -78,21 +81,36 @@ export function parseTime(value: string): number {
 
 async function variantsOf(o: ReplayCliOptions): Promise<ReplayVariant[]> {
   const baseline: ReplayVariant = o.baselineOverride
-    ? { name: 'baseline', surfaceOverride: await readOverride(o.baselineOverride) }
+    ? await readOverride('baseline', o.baselineOverride)
     : { name: o.configOverride ? 'baseline' : 'configured' };
   if (!o.configOverride) return [baseline];
-  return [baseline, { name: 'candidate', surfaceOverride: await readOverride(o.configOverride) }];
+  return [baseline, await readOverride('candidate', o.configOverride)];
 }
 
-async function readOverride(file: string): Promise<Record<string, unknown>> {
+/**
+ * An override file holds a surface configuration, or {"surface": {…}, "models": {…}} to change
+ * the model roles too (neither key is a surface configuration's, so the two cannot be confused).
+ */
+async function readOverride(name: string, file: string): Promise<ReplayVariant> {
+  const json = await readJsonObject(file);
+  if (!('surface' in json) && !('models' in json)) return { name, surfaceOverride: json };
+  const { surface, models, ...rest } = json;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) {
+    throw new MagpieError('INPUT_FILE_INVALID', `override ${file}: unknown key "${unknown}" next to "surface"/"models"`);
+  }
+  return { name, surfaceOverride: surface as Record<string, unknown> | undefined, modelsOverride: models as Record<string, unknown> | undefined };
+}
+
+async function readJsonObject(file: string): Promise<Record<string, unknown>> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new MagpieError('INPUT_FILE_INVALID', `cannot read surface override ${file}: ${(err as Error).message}`);
+    throw new MagpieError('INPUT_FILE_INVALID', `cannot read override ${file}: ${(err as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MagpieError('INPUT_FILE_INVALID', `surface override ${file} must hold a JSON object (a surface configuration)`);
+    throw new MagpieError('INPUT_FILE_INVALID', `override ${file} must hold a JSON object (a surface configuration)`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -102,7 +120,8 @@ function summaryLines(r: ReplayReport): string[] {
   const w = r.window;
   return [
     `replay of surface "${r.surface}" over [${iso(r.from)}, ${iso(r.to)})`,
-    `state before the window: ${r.state.events} events, ${r.state.users} users, ${r.state.items} items; models trained in ${r.state.trainingSeconds.toFixed(1)} s`,
+    `state before the window: ${r.state.events} events, ${r.state.users} users, ${r.state.items} items; ${r.state.trainingRuns} training run(s), ${r.state.trainingSeconds.toFixed(1)} s`,
+    ...r.variants.map((v) => `${v.name}: sources ${v.surface.sources.map((s) => s.name).join(', ') || '(none)'}; models ${Object.entries(v.models).map(([role, m]) => `${role}=${m.algorithm}`).join(', ')}`),
     `window: ${w.events} events, ${w.positives} positive; ${w.windowUsers} users with positive events, ${w.eligibleUsers} with a reachable item, ${w.scoredUsers} scored (${w.coldUsers} cold-start), ${w.relevantPairs} relevant user-item pairs`,
     `left out: ${w.droppedUnknownItems} pairs on items unknown or hidden at --from, ${w.droppedKnownItems} on items the user had already seen or disliked`,
     `diversity = ${r.diversity}; novelty in bits; popPercentile 0 = least popular item, 1 = most`,

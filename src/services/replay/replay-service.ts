@@ -1,5 +1,5 @@
 import { IdIndex, MagpieError, roleOf, type FeedbackTypes, type Item } from '../../core/index.js';
-import type { MagpieConfig, SurfaceConfig } from '../../config/index.js';
+import type { MagpieConfig, ModelSpec, SurfaceConfig } from '../../config/index.js';
 import type { TrainProgress } from '../../algorithms/index.js';
 import type { DataStore, ModelStore } from '../../ports/index.js';
 import { CatalogCache } from '../catalog.js';
@@ -8,7 +8,7 @@ import { RecommendService } from '../recommend.js';
 import { trainModels } from '../training.js';
 import { readReplayData, replayTargets, type ReplayData, type ReplayTargets } from './replay-window.js';
 import { VariantScorer, pairedDifference, type CatalogueFacts, type PairedDifference } from './replay-scorer.js';
-import { variantConfig, variantSurface, type ReplayVariant } from './replay-variants.js';
+import { variantConfig, variantModels, variantSurface, type ReplayVariant } from './replay-variants.js';
 
 /** Empty stores the replayed state is built in (in memory: the composition root provides them). */
 export interface ReplayScratch {
@@ -44,6 +44,8 @@ export interface ReplayOptions {
 export interface ReplayVariantResult {
   name: string;
   surface: SurfaceConfig;
+  /** The model roles it served from (training.models, with the variant's override). */
+  models: Record<string, ModelSpec>;
   /** `<metric>@<K>` → value (see ACCURACY_METRICS and BEYOND_ACCURACY_METRICS). */
   metrics: Record<string, number>;
   /** Versus the first variant; absent on the first. */
@@ -64,7 +66,7 @@ export interface ReplayReport {
   surface: string;
   k: number[];
   /** What the models were trained on and served from. */
-  state: { users: number; items: number; events: number; trainingSeconds: number };
+  state: { users: number; items: number; events: number; trainingRuns: number; trainingSeconds: number };
   window: Omit<ReplayTargets, 'relevant'> & { events: number; positives: number; scoredUsers: number; relevantPairs: number };
   diversity: string;
   variants: ReplayVariantResult[];
@@ -91,7 +93,7 @@ export class ReplayService {
     const variants = opts.variants && opts.variants.length > 0 ? opts.variants : [{ name: 'configured' }];
     // Every override is checked before the slow part starts.
     const surfaces = variants.map((v) => variantSurface(config, surface, v));
-    const configs = surfaces.map((s) => variantConfig(config, surface, s));
+    const configs = variants.map((v, i) => variantConfig(config, surface, surfaces[i]!, variantModels(config, v)));
     const progress = opts.progress ?? (() => undefined);
 
     progress({ stage: 'reading the store', done: 0, total: 1 });
@@ -114,18 +116,36 @@ export class ReplayService {
       });
     }
 
-    const scratch = this.deps.scratch();
+    const state = this.deps.scratch();
+    const scratches = [state];
     try {
-      const trainingSeconds = await buildState(config, scratch, data, opts.from, progress);
-      const models = new ModelCache(scratch.models, Object.keys(config.training.models));
-      await models.refresh();
+      await loadState(state.data, data, opts.from);
       const catalog = new CatalogCache();
-      await catalog.load(scratch.data);
+      await catalog.load(state.data);
+      // Variants with the same model roles share one training run (and one model store).
+      const trained = new Map<string, ModelCache>();
+      let trainingSeconds = 0;
       const results: ReplayVariantResult[] = [];
       const scorers: VariantScorer[] = [];
       for (const [v, variant] of variants.entries()) {
+        const vconfig = configs[v]!;
+        const key = JSON.stringify(vconfig.training.models);
+        let models = trained.get(key);
+        if (!models) {
+          let modelStore = state.models;
+          if (trained.size > 0) {
+            const extra = this.deps.scratch();
+            scratches.push(extra);
+            modelStore = extra.models;
+          }
+          const clock = { now: () => opts.from };
+          trainingSeconds += (await trainModels({ config: vconfig, store: state.data, models: modelStore, clock }, { progress })).seconds;
+          models = new ModelCache(modelStore, Object.keys(vconfig.training.models));
+          await models.refresh();
+          trained.set(key, models);
+        }
         const t0 = performance.now();
-        const recommend = new RecommendService({ config: configs[v]!, store: scratch.data, catalog, models, now: () => opts.from });
+        const recommend = new RecommendService({ config: vconfig, store: state.data, catalog, models, now: () => opts.from });
         const scorer = new VariantScorer(facts, ks);
         let done = 0;
         for (const [user, relevant] of targets.relevant) {
@@ -140,6 +160,7 @@ export class ReplayService {
         results.push({
           name: variant.name,
           surface: surfaces[v]!,
+          models: vconfig.training.models,
           metrics: scorer.metrics(),
           shortLists: scorer.shortLists,
           seconds: (performance.now() - t0) / 1000,
@@ -154,13 +175,13 @@ export class ReplayService {
         to: opts.to,
         surface,
         k: ks,
-        state: { users: data.users.length, items: data.items.length, events: data.before.length, trainingSeconds },
+        state: { users: data.users.length, items: data.items.length, events: data.before.length, trainingRuns: trained.size, trainingSeconds },
         window: { ...counts, events: data.windowEvents, positives: data.windowPositives.length, scoredUsers: relevant.size, relevantPairs },
         diversity: REPLAY_DIVERSITY,
         variants: results,
       };
     } finally {
-      await scratch.close();
+      for (const s of scratches) await s.close();
     }
   }
 }
@@ -197,25 +218,18 @@ function catalogueFacts(data: ReplayData, types: FeedbackTypes): CatalogueFacts 
   return { items, categories: visible.map((it) => it.categories), itemUsers, users: users.size };
 }
 
-/** Loads the state before `from` into the scratch stores and trains every configured role there. */
-async function buildState(
-  config: MagpieConfig,
-  scratch: ReplayScratch,
-  data: ReplayData,
-  from: number,
-  progress: (p: TrainProgress) => void,
-): Promise<number> {
-  await scratch.data.upsertItems(data.items);
-  await scratch.data.upsertUsers(data.users);
+/**
+ * Copies the state before `from` into the scratch data store. Learned rankers are not trained
+ * there: they learn from impressions, which the window's own traffic produced, so surfaces are
+ * replayed with their default fusion.
+ */
+async function loadState(store: DataStore, data: ReplayData, from: number): Promise<void> {
+  await store.upsertItems(data.items);
+  await store.upsertUsers(data.users);
   for (let i = 0; i < data.before.length; i += INSERT_BATCH) {
     // createMissing: a user with events but no profile row gets a bare one, as ingest would.
-    await scratch.data.insertEvents(data.before.slice(i, i + INSERT_BATCH), { createMissing: true, now: from });
+    await store.insertEvents(data.before.slice(i, i + INSERT_BATCH), { createMissing: true, now: from });
   }
-  // No holdout: the window is the test; learned rankers stay out (they learn from impressions,
-  // which the window's own traffic produced), so surfaces rank with their default fusion.
-  const training = { ...config, training: { ...config.training, holdoutFraction: 0 } };
-  const summary = await trainModels({ config: training, store: scratch.data, models: scratch.models, clock: { now: () => from } }, { progress });
-  return summary.seconds;
 }
 
 function compare(

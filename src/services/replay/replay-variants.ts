@@ -1,5 +1,6 @@
 import { MagpieError } from '../../core/index.js';
-import { deepMerge, surfaceSchema, type MagpieConfig, type SurfaceConfig } from '../../config/index.js';
+import { getAlgorithm, parseParams } from '../../algorithms/index.js';
+import { deepMerge, surfaceSchema, type MagpieConfig, type ModelSpec, type SurfaceConfig } from '../../config/index.js';
 
 /** One configuration a replay evaluates. */
 export interface ReplayVariant {
@@ -11,6 +12,12 @@ export interface ReplayVariant {
    * the configuration does not have is taken from the override alone.
    */
   surfaceOverride?: Record<string, unknown> | undefined;
+  /**
+   * Model roles merged over training.models, as the configuration merges them over the defaults
+   * (a role given replaces that role, null removes it). A variant with other models than the
+   * baseline's trains its own on the same state.
+   */
+  modelsOverride?: Record<string, unknown> | undefined;
 }
 
 /** The surface a variant serves, parsed with its defaults; a bad override is the caller's error. */
@@ -25,8 +32,7 @@ export function variantSurface(config: MagpieConfig, surface: string, variant: R
     }
     return configured;
   }
-  const o: unknown = variant.surfaceOverride;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+  if (!isObject(variant.surfaceOverride)) {
     throw new MagpieError('VALIDATION_FAILED', `${variant.name}: a surface override must be a JSON object`);
   }
   const parsed = surfaceSchema.safeParse(configured ? deepMerge(configured, variant.surfaceOverride) : variant.surfaceOverride);
@@ -41,11 +47,46 @@ export function variantSurface(config: MagpieConfig, surface: string, variant: R
   return parsed.data;
 }
 
+/** The model roles a variant trains and serves from; a bad override is the caller's error. */
+export function variantModels(config: MagpieConfig, variant: ReplayVariant): Record<string, ModelSpec> {
+  const given = variant.modelsOverride;
+  if (given === undefined) return config.training.models;
+  const bad = (message: string, details?: unknown): never => {
+    throw new MagpieError('VALIDATION_FAILED', `${variant.name}: ${message}`, details);
+  };
+  if (!isObject(given)) bad('a models override must be a JSON object of roles');
+  const models: Record<string, ModelSpec> = { ...config.training.models };
+  for (const [role, spec] of Object.entries(given)) {
+    if (spec === null) {
+      delete models[role];
+      continue;
+    }
+    if (!isObject(spec) || typeof spec['algorithm'] !== 'string') bad(`models.${role} must be {"algorithm": name, "params": {…}}`, { role });
+    const { algorithm, params = {}, ...rest } = spec as { algorithm: string; params?: unknown };
+    if (Object.keys(rest).length > 0) bad(`models.${role}: unknown key "${Object.keys(rest)[0]}"`, { role });
+    if (!isObject(params)) bad(`models.${role}.params must be a JSON object`, { role });
+    // Checked now, so a typo fails before the data is read and the other roles trained.
+    parseParams(getAlgorithm(algorithm), params, `${variant.name}: models.${role}.params`);
+    models[role] = { algorithm, params: params as Record<string, unknown> };
+  }
+  if (Object.keys(models).length === 0) bad('the models override removes every role');
+  return models;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /**
  * The configuration a variant's RecommendService runs on: the engine's, with only the replayed
  * surface (others are not asked) and no per-user cache (each user is asked once).
  */
-export function variantConfig(config: MagpieConfig, surface: string, surfaceConfig: SurfaceConfig): MagpieConfig {
+export function variantConfig(
+  config: MagpieConfig,
+  surface: string,
+  surfaceConfig: SurfaceConfig,
+  models: Record<string, ModelSpec>,
+): MagpieConfig {
   if (surfaceConfig.anchor !== 'user') {
     throw new MagpieError(
       'VALIDATION_FAILED',
@@ -53,5 +94,10 @@ export function variantConfig(config: MagpieConfig, surface: string, surfaceConf
       { surface },
     );
   }
-  return { ...config, serving: { ...config.serving, surfaces: { [surface]: { ...surfaceConfig, cacheSeconds: 0 } } } };
+  return {
+    ...config,
+    // No holdout: the window is the test.
+    training: { ...config.training, models, holdoutFraction: 0 },
+    serving: { ...config.serving, surfaces: { [surface]: { ...surfaceConfig, cacheSeconds: 0 } } },
+  };
 }

@@ -143,6 +143,25 @@ describe('replay protocol on a hand-made log', () => {
     expect(a.variants[0]!.metrics).toEqual(b.variants[0]!.metrics);
   });
 
+  it('trains a variant with other model roles on the same state, once per distinct set of roles', async () => {
+    const store = await storeWith({ items, events: [...before, ...inside] });
+    const service = replayOn(store);
+    const knnMain = { main: { algorithm: 'itemknn', params: { neighbors: 5 } }, trending: null };
+    const r = await service.run({
+      from: FROM,
+      to: NOW,
+      k: [2],
+      variants: [{ name: 'configured' }, { name: 'knn-main', modelsOverride: knnMain }],
+    });
+    expect(r.state.trainingRuns).toBe(2);
+    expect(r.variants[0]!.models['main']!.algorithm).toBe('blend');
+    expect(r.variants[1]!.models['main']).toEqual({ algorithm: 'itemknn', params: { neighbors: 5 } });
+    expect(r.variants[1]!.models['trending']).toBeUndefined();
+    expect(r.variants[1]!.models['similar']!.algorithm).toBe('itemknn');
+    const same = await service.run({ from: FROM, to: NOW, k: [2], variants: [{ name: 'a' }, { name: 'b', surfaceOverride: { cacheSeconds: 5 } }] });
+    expect(same.state.trainingRuns).toBe(1);
+  });
+
   it('refuses bad windows, surfaces and overrides with a 4xx code before any work', async () => {
     const store = await storeWith({ items, events: [...before, ...inside] });
     const service = replayOn(store);
@@ -154,6 +173,12 @@ describe('replay protocol on a hand-made log', () => {
     expect(await code(service.run({ from: FROM, to: NOW, surface: 'item' }))).toBe('VALIDATION_FAILED');
     const badOverride = { name: 'candidate', surfaceOverride: { sources: [{ type: 'telepathy' }] } };
     expect(await code(service.run({ from: FROM, to: NOW, variants: [{ name: 'baseline' }, badOverride] }))).toBe('VALIDATION_FAILED');
+    const models = (o: unknown) => service.run({ from: FROM, to: NOW, variants: [{ name: 'baseline' }, { name: 'candidate', modelsOverride: o as Record<string, unknown> }] });
+    expect(await code(models({ main: { algorithm: 'telepathy' } }))).toBe('UNKNOWN_ALGORITHM');
+    expect(await code(models({ main: { algorithm: 'ials', params: { factors: -1 } } }))).toBe('VALIDATION_FAILED');
+    expect(await code(models({ main: { algorithm: 'ials', weight: 2 } }))).toBe('VALIDATION_FAILED');
+    expect(await code(models({ main: 'ials' }))).toBe('VALIDATION_FAILED');
+    expect(await code(models({ main: null, similar: null, popular: null, trending: null }))).toBe('VALIDATION_FAILED');
     // A window nobody was active in, and a window with nothing before it.
     expect(await code(service.run({ from: NOW + DAY, to: NOW + 2 * DAY }))).toBe('VALIDATION_FAILED');
     expect(await code(service.run({ from: OLD - DAY, to: FROM }))).toBe('VALIDATION_FAILED');
