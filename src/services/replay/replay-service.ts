@@ -132,30 +132,16 @@ export class ReplayService {
         const key = JSON.stringify(vconfig.training.models);
         let models = trained.get(key);
         if (!models) {
-          let modelStore = state.models;
-          if (trained.size > 0) {
-            const extra = this.deps.scratch();
-            scratches.push(extra);
-            modelStore = extra.models;
-          }
-          const clock = { now: () => opts.from };
-          trainingSeconds += (await trainModels({ config: vconfig, store: state.data, models: modelStore, clock }, { progress })).seconds;
-          models = new ModelCache(modelStore, Object.keys(vconfig.training.models));
-          await models.refresh();
-          trained.set(key, models);
+          const store = trained.size === 0 ? state : this.deps.scratch();
+          if (store !== state) scratches.push(store);
+          const t = await trainOn(vconfig, state.data, store.models, opts.from, progress);
+          trainingSeconds += t.seconds;
+          trained.set(key, (models = t.models));
         }
         const t0 = performance.now();
         const recommend = new RecommendService({ config: vconfig, store: state.data, catalog, models, now: () => opts.from });
         const scorer = new VariantScorer(facts, ks);
-        let done = 0;
-        for (const [user, relevant] of targets.relevant) {
-          const response = await recommend.recommend(user, { surface, n: ks[ks.length - 1] });
-          scorer.add(response.items.map((it) => it.id), relevant);
-          if (++done % 100 === 0 || done === targets.relevant.size) progress({ stage: `replaying ${variant.name}`, done, total: targets.relevant.size });
-        }
-        if (scorer.unknownItems > 0) {
-          throw new MagpieError('INTERNAL', `${variant.name}: the pipeline recommended ${scorer.unknownItems} items unknown at --from`);
-        }
+        await replayUsers(recommend, scorer, targets.relevant, { surface, n: ks[ks.length - 1]!, name: variant.name, progress });
         scorers.push(scorer);
         results.push({
           name: variant.name,
@@ -229,6 +215,38 @@ async function loadState(store: DataStore, data: ReplayData, from: number): Prom
   for (let i = 0; i < data.before.length; i += INSERT_BATCH) {
     // createMissing: a user with events but no profile row gets a bare one, as ingest would.
     await store.insertEvents(data.before.slice(i, i + INSERT_BATCH), { createMissing: true, now: from });
+  }
+}
+
+/** Trains every role of the configuration on the state and loads the models for serving. */
+async function trainOn(
+  config: MagpieConfig,
+  state: DataStore,
+  modelStore: ModelStore,
+  from: number,
+  progress: (p: TrainProgress) => void,
+): Promise<{ models: ModelCache; seconds: number }> {
+  const summary = await trainModels({ config, store: state, models: modelStore, clock: { now: () => from } }, { progress });
+  const models = new ModelCache(modelStore, Object.keys(config.training.models));
+  await models.refresh();
+  return { models, seconds: summary.seconds };
+}
+
+/** Asks the surface for each user's list, once, and feeds it to the scorer. */
+async function replayUsers(
+  recommend: RecommendService,
+  scorer: VariantScorer,
+  relevant: ReadonlyMap<string, ReadonlySet<string>>,
+  o: { surface: string; n: number; name: string; progress: (p: TrainProgress) => void },
+): Promise<void> {
+  let done = 0;
+  for (const [user, items] of relevant) {
+    const response = await recommend.recommend(user, { surface: o.surface, n: o.n });
+    scorer.add(response.items.map((it) => it.id), items);
+    if (++done % 100 === 0 || done === relevant.size) o.progress({ stage: `replaying ${o.name}`, done, total: relevant.size });
+  }
+  if (scorer.unknownItems > 0) {
+    throw new MagpieError('INTERNAL', `${o.name}: the pipeline recommended ${scorer.unknownItems} items unknown at --from`);
   }
 }
 
