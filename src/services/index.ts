@@ -12,4 +12,7 @@ export * from './serving-cache.js';
 export * from './surface-set.js';
 export * from './ranker-training.js';
 export * from './log-watcher.js';
+export * from './model-gate.js';
+export * from './model-registry.js';
+export * from './drift.js';
 export * from './replay/index.js';
