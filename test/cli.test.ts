@@ -38,7 +38,7 @@ describe('magpie CLI', () => {
   it('lists its commands, and each has --help', () => {
     const help = magpie('--help');
     expect(help.status).toBe(0);
-    const commands = ['serve', 'import', 'demo', 'train', 'export', 'eval', 'tune', 'recommend', 'algorithms'];
+    const commands = ['serve', 'import', 'demo', 'train', 'export', 'eval', 'tune', 'recommend', 'replay', 'algorithms'];
     for (const c of commands) expect(help.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
     // Each command's help, in-process (a process per command would cost a second each).
     const program = buildProgram(async () => {

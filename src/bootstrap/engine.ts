@@ -18,6 +18,7 @@ import {
   ModelRegistry,
   RecommendService,
   RecordsService,
+  ReplayService,
   makeSchemas,
   newTrainerId,
   withTrainingLease,
@@ -29,6 +30,7 @@ import { TrainingScheduler, startPoller } from '../worker/index.js';
 import { openStores, parseStorageUrl, type Stores } from './stores.js';
 import { trainInProcess, trainInWorker } from './train-runner.js';
 import { seedDemoData, type DemoSeedResult } from './demo.js';
+import { createMemoryStores } from '../adapters/memory/index.js';
 
 export interface EngineOptions {
   clock?: Clock;
@@ -57,6 +59,8 @@ export interface Engine {
   readonly catalog: CatalogCache;
   readonly applier: LogApplier;
   readonly experiments: ExperimentService;
+  /** Offline replay of surface configurations over a window of the stored events (docs/replay.md). */
+  readonly replay: ReplayService;
   /** Loads the generated demo data set if the store is empty. */
   seedDemo(onProgress?: (done: number, total: number) => void): Promise<DemoSeedResult>;
   /** Trains every configured role now and puts the new models in service. */
@@ -105,6 +109,8 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     onError: (role, err) => log('error', `cannot load model ${role}`, { err: String(err) }),
   });
   const schemas = makeSchemas(config.ingest);
+  // The replayed state lives in throwaway in-memory stores; the engine's store is only read.
+  const replay = new ReplayService({ config, store: stores.data, scratch: createMemoryStores });
   const records = new RecordsService({
     store: stores.data,
     catalog,
@@ -295,6 +301,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     catalog,
     applier,
     experiments,
+    replay,
     seedDemo: (onProgress) =>
       seedDemoData({ stores, records, ingest, clock, maxBatch: config.ingest.maxBatch }, onProgress),
     train: () => scheduler.trigger(),

@@ -1,6 +1,6 @@
 import type { MagpieConfig, MagpieConfigInput } from '../config/index.js';
 import type { TrainProgress } from '../algorithms/index.js';
-import type { ExperimentService, IngestService, ModelRegistry, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
+import type { ExperimentService, IngestService, ModelRegistry, RecommendService, RecordsService, ReplayService, Schemas, TrainingSummary } from '../services/index.js';
 
 /** What the commands need of an engine; bootstrap's Engine provides it. */
 export interface CliEngine {
@@ -12,6 +12,7 @@ export interface CliEngine {
   readonly registry: Pick<ModelRegistry, 'list' | 'show' | 'promote' | 'rollback'>;
   readonly recommend: Pick<RecommendService, 'recommend'>;
   readonly experiments: Pick<ExperimentService, 'create' | 'list' | 'get' | 'start' | 'stop' | 'report'>;
+  readonly replay: Pick<ReplayService, 'run'>;
   status(): Promise<{ counts: { users: number } }>;
   seedDemo(onProgress?: (done: number, total: number) => void): Promise<{ seeded: boolean; users: number; items: number; events: number }>;
   train(): Promise<TrainingSummary>;

@@ -11,6 +11,7 @@ import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { modelsCommand } from './commands/models.js';
 import { recommendCommand } from './commands/recommend.js';
+import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 import { tuneCommand } from './commands/tune.js';
@@ -31,6 +32,7 @@ export function buildProgram(createEngine: EngineFactory, migrateStorage?: Stora
   evalCommand(program);
   tuneCommand(program);
   recommendCommand(program);
+  replayCommand(program, createEngine);
   algorithmsCommand(program);
   keysCommand(program);
   migrateCommand(program, migrateStorage);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   averagePrecisionAtK,
   catalogueCoverage,
+  ExposureCounter,
+  giniIndex,
   hitRateAtK,
+  intraListDiversity,
+  jaccardDistance,
+  noveltyAtK,
+  popularityPercentiles,
+  selfInformation,
   hitsAtK,
   ndcgAtK,
   precisionAtK,
@@ -124,5 +131,66 @@ describe('catalogueCoverage', () => {
 
   it('rejects an item outside the catalogue', () => {
     expect(() => catalogueCoverage([[12]], 10, 1)).toThrow(RangeError);
+  });
+});
+
+describe('beyond-accuracy metrics, hand-computed', () => {
+  it('jaccardDistance: 1 − shared / union of the label sets', () => {
+    expect(jaccardDistance(['Drama', 'Crime'], ['Crime', 'Comedy'])).toBeCloseTo(1 - 1 / 3, 12);
+    expect(jaccardDistance(['Drama'], ['Drama'])).toBe(0);
+    expect(jaccardDistance(['Drama'], ['Horror'])).toBe(1);
+    expect(jaccardDistance(['Drama', 'Drama'], ['Drama'])).toBe(0); // sets, not lists
+    expect(jaccardDistance([], [])).toBe(0);
+    expect(jaccardDistance([], ['Horror'])).toBe(1);
+  });
+
+  it('intraListDiversity: mean distance over the pairs of the top K', () => {
+    // Items 0, 1, 2 with categories {A}, {A, B}, {C}: d(0,1) = 1/2, d(0,2) = 1, d(1,2) = 1.
+    const labels = [['A'], ['A', 'B'], ['C']];
+    const d = (a: number, b: number) => jaccardDistance(labels[a]!, labels[b]!);
+    expect(intraListDiversity([0, 1, 2], 3, d)).toBeCloseTo((0.5 + 1 + 1) / 3, 12); // 0.8333…
+    expect(intraListDiversity([0, 1, 2], 2, d)).toBeCloseTo(0.5, 12); // only the pair (0, 1)
+    expect(intraListDiversity([0], 5, d)).toBeNaN();
+    expect(intraListDiversity([], 5, d)).toBeNaN();
+  });
+
+  it('selfInformation and noveltyAtK: mean −log2((users of item + 1) / (users + 1))', () => {
+    // 7 users; item 0 touched by all 7, item 1 by 3, item 2 by none.
+    expect(selfInformation(7, 7)).toBe(0);
+    expect(selfInformation(3, 7)).toBeCloseTo(1, 12); // −log2(4/8)
+    expect(selfInformation(0, 7)).toBeCloseTo(3, 12); // −log2(1/8)
+    const itemUsers = [7, 3, 0];
+    expect(noveltyAtK([0, 1, 2], 3, itemUsers, 7)).toBeCloseTo((0 + 1 + 3) / 3, 12);
+    expect(noveltyAtK([2, 1, 0], 2, itemUsers, 7)).toBeCloseTo((3 + 1) / 2, 12);
+    expect(noveltyAtK([], 2, itemUsers, 7)).toBeNaN();
+  });
+
+  it('giniIndex: 0 for equal exposure, (n − 1)/n for all on one item', () => {
+    expect(giniIndex([2, 2, 2, 2])).toBe(0);
+    expect(giniIndex([0, 0, 0, 4])).toBeCloseTo(3 / 4, 12);
+    // sorted 1 2 3: (−2·1 + 0·2 + 2·3) / (3 · 6) = 4/18
+    expect(giniIndex([3, 1, 2])).toBeCloseTo(4 / 18, 12);
+    expect(giniIndex([0, 0])).toBe(0);
+    expect(giniIndex([])).toBe(0);
+    expect(() => giniIndex([1, -1])).toThrow(RangeError);
+  });
+
+  it('popularityPercentiles: (mid-rank − 1) / (n − 1), ties share their mean rank', () => {
+    // popularity 5 1 1 9 → ascending 1 1 5 9: ranks 1.5 1.5 3 4 → (0.5, 0.5, 2, 3) / 3
+    expect(Array.from(popularityPercentiles([5, 1, 1, 9]))).toEqual([2 / 3, 0.5 / 3, 0.5 / 3, 1]);
+    expect(Array.from(popularityPercentiles([4, 4, 4]))).toEqual([0.5, 0.5, 0.5]);
+    expect(Array.from(popularityPercentiles([7]))).toEqual([0.5]);
+    expect(popularityPercentiles([]).length).toBe(0);
+  });
+
+  it('ExposureCounter: coverage and Gini of how often each item was recommended', () => {
+    const exposure = new ExposureCounter(4);
+    exposure.add([0, 1, 9], 2); // 9 is past K: not read
+    exposure.add([1, 2], 2);
+    // counts 1 2 1 0: coverage 3/4; sorted 0 1 1 2 → (−3·0 − 1·1 + 1·1 + 3·2) / (4 · 4) = 6/16
+    expect(Array.from(exposure.counts)).toEqual([1, 2, 1, 0]);
+    expect(exposure.coverage()).toBeCloseTo(3 / 4, 12);
+    expect(exposure.gini()).toBeCloseTo(6 / 16, 12);
+    expect(() => exposure.add([4], 1)).toThrow(RangeError);
   });
 });

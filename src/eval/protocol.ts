@@ -34,7 +34,7 @@ export interface EvaluationResult {
 }
 
 /** Per-user metrics, in report column order. */
-const PER_USER_METRICS: ReadonlyArray<readonly [string, (r: Ranked, rel: Relevant, k: number) => number]> = [
+export const PER_USER_METRICS: ReadonlyArray<readonly [string, (r: Ranked, rel: Relevant, k: number) => number]> = [
   ['recall', recallAtK],
   ['ndcg', ndcgAtK],
   ['precision', precisionAtK],

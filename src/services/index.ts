@@ -16,3 +16,4 @@ export * from './experiments/index.js';
 export * from './model-gate.js';
 export * from './model-registry.js';
 export * from './drift.js';
+export * from './replay/index.js';

@@ -1,37 +1,15 @@
-import { CommanderError, type Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_KEY_PATTERN, hashApiKey, parseConfig } from '../../config/index.js';
 import { testEngine } from '../../server/testing/engine.js';
-import { buildProgram } from '../program.js';
+import { runInProcess } from '../testing/run-in-process.js';
 
 const noEngine = async () => {
   throw new Error('keys needs no engine');
 };
 
-/** Commander's exit override is per command: set it on every level, so errors throw here. */
-function throwingErrors(cmd: Command): Command {
-  cmd.exitOverride();
-  for (const sub of cmd.commands) throwingErrors(sub);
-  return cmd;
-}
-
 /** Runs the CLI in-process, returning what it printed and its exit code. */
-async function magpie(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  let exitCode = 0;
-  try {
-    await throwingErrors(buildProgram(noEngine)).parseAsync(['node', 'magpie', ...args]);
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    exitCode = e.exitCode;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr, exitCode };
+function magpie(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  return runInProcess(noEngine, args);
 }
 
 describe('magpie keys create', () => {
