@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { systemClock, type Clock } from '../core/index.js';
+import { MagpieError, systemClock, type Clock } from '../core/index.js';
 import { loadConfig, parseConfig, type MagpieConfig, type MagpieConfigInput } from '../config/index.js';
 import type { TrainProgress } from '../algorithms/index.js';
 import {
   CatalogCache,
+  CatalogSync,
   IngestService,
   ImpressionLogger,
   LogWatcher,
@@ -12,6 +13,7 @@ import {
   ModelCache,
   RecommendService,
   RecordsService,
+  SharedListCache,
   makeSchemas,
   newTrainerId,
   withTrainingLease,
@@ -20,7 +22,7 @@ import {
 } from '../services/index.js';
 import { buildServer, ServerMetrics, type EngineStatus } from '../server/index.js';
 import { TrainingScheduler, startPoller } from '../worker/index.js';
-import { openStores, parseStorageUrl, type Stores } from './stores.js';
+import { openSharedCache, openStores, parseStorageUrl, type Stores } from './stores.js';
 import { trainInProcess, trainInWorker } from './train-runner.js';
 import { seedDemoData, type DemoSeedResult } from './demo.js';
 
@@ -67,8 +69,17 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   const log = opts.log ?? (() => undefined);
   const target = parseStorageUrl(config.storage.url);
   const stores = await openStores(target, { url: config.storage.eventLog, stream: config.storage.eventLogStream });
+  const cacheStore = await openSharedCache(config.storage.cache, config.storage.cacheKeyPrefix);
+  const shared = cacheStore
+    ? new SharedListCache(cacheStore, {
+        onStateChange: (up, err) =>
+          up ? log('info', 'shared cache is back') : log('warn', 'shared cache unavailable: serving without it', { err: String(err) }),
+      })
+    : undefined;
 
   const catalog = new CatalogCache();
+  // Several processes on one store see each other's item writes through the shared cache.
+  const catalogSync = cacheStore ? new CatalogSync(cacheStore, () => catalog.reload(stores.data)) : undefined;
   const impressions = new ImpressionLogger(stores.impressions, config.serving.attributionMinutes * 60_000, {
     flushMs: 200,
     maxItems: 5_000,
@@ -84,6 +95,9 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       catalog.ensure(events.map((e) => e.item));
       for (const e of events) recommend?.invalidateUser(e.user);
       impressions.outcome(outcomesOf(events, config.feedback.types));
+      // Awaited by the drain, so an ingest that waits for apply answers after every process's
+      // shared lists of these users are retired (invalidate never rejects).
+      return shared?.invalidate(new Set(events.map((e) => e.user)));
     },
   });
   const models = new ModelCache(stores.models, Object.keys(config.training.models), {
@@ -97,9 +111,22 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     clock,
     onUsersChanged: (ids) => {
       for (const id of ids) recommend?.invalidateUser(id);
+      void shared?.invalidate(ids);
+    },
+    onItemsChanged: () => void catalogSync?.changed(),
+  });
+  const ingest = new IngestService({
+    config,
+    store: stores.data,
+    log: stores.log,
+    applier,
+    clock,
+    onApplied: async (events) => {
+      const users = new Set(events.map((e) => e.user));
+      for (const u of users) recommend?.invalidateUser(u);
+      await shared?.invalidate(users);
     },
   });
-  const ingest = new IngestService({ config, store: stores.data, log: stores.log, applier, clock });
   recommend = new RecommendService({
     config,
     store: stores.data,
@@ -107,6 +134,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models,
     impressions: config.serving.logImpressions ? impressions : undefined,
     now: () => clock.now(),
+    shared,
   });
 
   /** Swaps in newer models, then warms the serving structures they need before requests do. */
@@ -118,6 +146,8 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       log('error', 'cannot load a learned ranker', { err: String(err) });
     }
     if (swapped.length > 0) {
+      // Lists of the old models retire with them, so every process serves the new ones alike.
+      recommend?.cache.clear();
       try {
         recommend?.warmUp();
       } catch (err) {
@@ -129,11 +159,12 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
 
   // Recover: apply whatever a previous process appended but did not apply, then load state.
   await applier.drain();
+  await catalogSync?.poll().catch(() => undefined);
   await catalog.load(stores.data);
   await refreshModels();
 
   const useWorker = config.training.inWorker && target.shareable;
-  const intervalMs = config.training.intervalMinutes * 60_000;
+  const intervalMs = config.training.enabled ? config.training.intervalMinutes * 60_000 : 0;
   // Every run, scheduled or on demand, holds the store's training lease: of all the processes on
   // one store only one trains at a time, the others are refused (see withTrainingLease).
   const trainerId = newTrainerId();
@@ -164,6 +195,12 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     onError: (err) => log('error', 'training failed', { err: String(err) }),
     onSkipped: (reason) => log('info', `training skipped: ${reason}`),
   });
+
+  // An API server beside a trainer (training.enabled false) refuses on-demand runs.
+  const trainNow = (): Promise<TrainingSummary> =>
+    config.training.enabled
+      ? scheduler.trigger()
+      : Promise.reject(new MagpieError('TRAINING_DISABLED', 'this process does not train (training.enabled is false); ask the trainer process'));
 
   const metrics = new ServerMetrics({
     models: () => models.all().map((sm) => ({ role: sm.meta.name, version: sm.meta.version, trainedAt: sm.meta.trainedAt })),
@@ -208,7 +245,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
         await impressions.flush();
         return stores.impressions.ctr(q);
       },
-      train: () => scheduler.trigger(),
+      train: trainNow,
     });
     return app;
   };
@@ -226,7 +263,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     applier,
     seedDemo: (onProgress) =>
       seedDemoData({ stores, records, ingest, clock, maxBatch: config.ingest.maxBatch }, onProgress),
-    train: () => scheduler.trigger(),
+    train: trainNow,
     status,
     server,
     async listen() {
@@ -240,6 +277,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
         for (const u of users) recommend?.invalidateUser(u);
       });
       await watcher.poll(); // the starting position, before anything is served
+      if (catalogSync) stopLoops.push(startPoller(1_000, () => catalogSync.poll(), () => undefined)); // outages: see SharedListCache's log
       stopLoops.push(startPoller(200, () => watcher.poll(), (err) => log('error', 'log watch failed', { err: String(err) })));
       scheduler.start();
       stopLoops.push(() => scheduler.stop());
@@ -254,6 +292,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       await applier.drain().catch(() => undefined);
       await impressions.flush();
       await stores.close();
+      await cacheStore?.close();
     },
   };
 }
