@@ -45,6 +45,8 @@ export interface Engine {
   readonly models: ModelCache;
   readonly catalog: CatalogCache;
   readonly applier: LogApplier;
+  /** The results cache shared with other processes (storage.cache), if one is configured. */
+  readonly sharedCache: SharedListCache | undefined;
   /** Loads the generated demo data set if the store is empty. */
   seedDemo(onProgress?: (done: number, total: number) => void): Promise<DemoSeedResult>;
   /** Trains every configured role now and puts the new models in service. */
@@ -261,6 +263,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models,
     catalog,
     applier,
+    sharedCache: shared,
     seedDemo: (onProgress) =>
       seedDemoData({ stores, records, ingest, clock, maxBatch: config.ingest.maxBatch }, onProgress),
     train: trainNow,

@@ -122,6 +122,8 @@ export class SharedListCache {
 
   private flush(): Promise<void> {
     this.flushing ??= (async () => {
+      // Yield first: a run that ends without awaiting would reset `flushing` before it is set.
+      await undefined;
       try {
         while (this.pending.size > 0 && this.retryDue()) {
           const batch = [...this.pending];
