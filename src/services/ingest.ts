@@ -72,7 +72,9 @@ export class IngestService {
     if (config.ingest.waitForApply) {
       await applier.drain();
       await this.deps.onApplied?.(events);
-    }    else void applier.drain().catch(() => undefined); // the background loop retries
+    } else {
+      void applier.drain().catch(() => undefined); // the background loop retries
+    }
     return { accepted: events.length, firstSeq: first, lastSeq: last };
   }
 }
