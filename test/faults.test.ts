@@ -78,6 +78,9 @@ describe.skipIf(noRedisBinary !== undefined)(`Redis down${noRedisBinary ? ` (ski
     const liked = await app.inject({ method: 'POST', url: '/api/events', payload: [{ user: 'user6', item: 'r1', type: 'like' }] });
     expect(liked.statusCode, liked.body).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/popular' })).statusCode).toBe(200);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^magpie_shared_cache_up 0$/m);
+    expect(metrics).toMatch(/^magpie_shared_cache_failures_total [1-9]/m);
 
     // Back (empty, as after a restart): the engine finds it by itself, first delivering the
     // invalidation it owed for user6, then caching lists there again.
@@ -92,6 +95,7 @@ describe.skipIf(noRedisBinary !== undefined)(`Redis down${noRedisBinary ? ` (ski
       return shared.available && (await probe.keys('fault:c:list:*')).length > 0;
     }, 10_000);
     expect(await probe.hget('fault:uv', 'user6')).toBe('1');
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^magpie_shared_cache_up 1$/m);
   }, 30_000);
 
   it('starts while Redis is down and serves without it', async () => {

@@ -208,6 +208,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models: () => models.all().map((sm) => ({ role: sm.meta.name, version: sm.meta.version, trainedAt: sm.meta.trainedAt })),
     logLag: () => applier.lag(),
     cache: () => ({ hits: recommend.cache.hits, misses: recommend.cache.misses, entries: recommend.cache.size }),
+    sharedCache: shared && (() => ({ hits: shared.hits, misses: shared.misses, failures: shared.failures, up: shared.available })),
   });
 
   const status = async (): Promise<EngineStatus> => {

@@ -8,6 +8,8 @@ export interface MetricsSources {
   logLag: () => Promise<number>;
   /** The per-user results cache of this process: lookups that hit and missed, entries held. */
   cache: () => { hits: number; misses: number; entries: number };
+  /** The results cache shared by every process (storage.cache), when there is one. */
+  sharedCache?: (() => { hits: number; misses: number; failures: number; up: boolean }) | undefined;
 }
 
 /** Prometheus metrics for one engine (its own registry, so several engines never collide). */
@@ -77,6 +79,38 @@ export class ServerMetrics {
         this.set(sources.cache().entries);
       },
     });
+    const shared = sources.sharedCache;
+    if (shared) {
+      new Counter({
+        name: 'magpie_shared_cache_lookups_total',
+        help: 'Lookups in the results cache every process shares (Redis), by result (hit, miss); none while it is down.',
+        labelNames: ['result'],
+        registers: [this.registry],
+        collect() {
+          const c = shared();
+          this.reset();
+          this.inc({ result: 'hit' }, c.hits);
+          this.inc({ result: 'miss' }, c.misses);
+        },
+      });
+      new Counter({
+        name: 'magpie_shared_cache_failures_total',
+        help: 'Commands to the shared cache that failed (lists were then served without it).',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(shared().failures);
+        },
+      });
+      new Gauge({
+        name: 'magpie_shared_cache_up',
+        help: '1 when the last command to the shared cache succeeded, 0 while serving without it.',
+        registers: [this.registry],
+        collect() {
+          this.set(shared().up ? 1 : 0);
+        },
+      });
+    }
     new Gauge({
       name: 'magpie_event_log_lag',
       help: 'Events appended to the log and not yet applied.',
