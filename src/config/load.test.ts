@@ -50,6 +50,8 @@ describe('parseConfig', () => {
       holdoutFraction: 0.1,
       inWorker: true,
       enabled: true,
+      gate: { enabled: true, metric: 'ndcg@20', tolerance: 0.02 },
+      driftWindow: 10_000,
       models: {
         main: { algorithm: 'blend', params: {} },
         similar: { algorithm: 'itemknn', params: {} },

@@ -30,6 +30,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /metrics': 'read',
   'GET /api/status': 'read',
   'GET /api/models': 'read',
+  'GET /api/models/:name/:version': 'read',
   'GET /api/stats/ctr': 'read',
   'GET /api/users': 'read',
   'GET /api/users/:id': 'read',
@@ -52,6 +53,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/events': 'write',
 
   'POST /api/admin/train': 'admin',
+  'POST /api/admin/models/:name/:version/promote': 'admin',
+  'POST /api/admin/models/:name/rollback': 'admin',
 };
 
 const RANK: Record<ApiRole, number> = { read: 1, write: 2, admin: 3 };

@@ -1,6 +1,6 @@
 import type { MagpieConfig } from '../config/index.js';
 import type { CtrQuery, CtrRow, ModelMeta, StoreCounts } from '../ports/index.js';
-import type { IngestService, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
+import type { DriftSignal, IngestService, ModelRegistry, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
 import type { ServerMetrics } from './metrics.js';
 
 export interface EngineStatus {
@@ -10,6 +10,8 @@ export interface EngineStatus {
   training: { state: 'idle' | 'running'; lastRunAt: number | null; lastError: string | null };
   /** Events appended but not yet applied. */
   logLag: number;
+  /** How far recent events have moved from the serving main model's training snapshot; null: unknown. */
+  drift: DriftSignal | null;
 }
 
 /** What the HTTP layer needs from the engine; bootstrap provides it. */
@@ -22,6 +24,8 @@ export interface ServerDeps {
   metrics: ServerMetrics;
   status(): Promise<EngineStatus>;
   listModels(name?: string): Promise<ModelMeta[]>;
+  /** List, show, promote and roll back model versions (promote and rollback swap this server's models at once). */
+  registry: Pick<ModelRegistry, 'list' | 'show' | 'promote' | 'rollback'>;
   /** Click-through rates from the impression store (after flushing queued impressions). */
   ctr(q: CtrQuery): Promise<CtrRow[]>;
   /** Starts a training run and resolves when it has finished and its models are in service. */

@@ -14,3 +14,6 @@ export * from './catalog-sync.js';
 export * from './surface-set.js';
 export * from './ranker-training.js';
 export * from './log-watcher.js';
+export * from './model-gate.js';
+export * from './model-registry.js';
+export * from './drift.js';

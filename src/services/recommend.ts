@@ -121,15 +121,16 @@ export class RecommendService {
   }
 
   /**
-   * Puts newer learned rankers in service for the surfaces configured with ranker.type learned
-   * (the default fusion serves until a training run has promoted one). Returns surfaces swapped.
+   * Puts the serving learned ranker (promoted, or restored by a rollback) in service for the
+   * surfaces configured with ranker.type learned (the default fusion serves until a training run
+   * has promoted one). Returns surfaces swapped.
    */
   async refreshRankers(models: ModelStore): Promise<string[]> {
     const swapped: string[] = [];
     for (const name of this.surfaces.learnedSurfaces()) {
-      const version = await models.latestVersion(rankerModelName(name));
+      const version = await models.servingVersion(rankerModelName(name));
       if (version === 0 || version === this.surfaces.learnedVersion(name)) continue;
-      const stored = await models.latest(rankerModelName(name));
+      const stored = await models.get(rankerModelName(name), version);
       if (!stored) continue;
       this.surfaces.useLearned(name, stored.blob, stored.meta.version);
       this.cache.clear();
@@ -257,8 +258,8 @@ export class RecommendService {
   private sourceInput(user: string, history: UserHistory, prefs: Preferences, now: number, anchor: string | undefined): SourceInput {
     const catalog = this.deps.catalog;
     const excludeSeen = this.deps.config.serving.excludeSeen;
-    const blocked = (id: string): boolean =>
-      !catalog.isRecommendable(id) || history.negatives.has(id) || (excludeSeen && history.seen.has(id));
+    const blockedForUser = (id: string): boolean => history.negatives.has(id) || (excludeSeen && history.seen.has(id));
+    const blocked = (id: string): boolean => !catalog.isRecommendable(id) || blockedForUser(id);
     const blockedIndex = (ids: IdIndex) => {
       const mask = catalog.recommendableMask(ids);
       return (i: number): boolean => {
@@ -273,12 +274,14 @@ export class RecommendService {
       models: this.deps.models,
       attributes: (id) => catalog.attributes(id),
       title: (id) => catalog.title(id) ?? id,
-      newest: () => catalog.newest(),
+      newest: () => catalog.newestItems(),
       now,
       anchor,
       preferredCategories: prefs.categories,
       blocked,
+      blockedForUser,
       blockedIndex,
+      attributesIndex: (ids) => catalog.attributesByIndex(ids),
     };
   }
 
