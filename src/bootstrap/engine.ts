@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { systemClock, type Clock } from '../core/index.js';
+import { MagpieError, systemClock, type Clock } from '../core/index.js';
 import { loadConfig, parseConfig, type MagpieConfig, type MagpieConfigInput } from '../config/index.js';
 import { getAlgorithm, type TrainProgress } from '../algorithms/index.js';
-import { MagpieError } from '../core/index.js';
 import type { ServingModel } from '../pipeline/index.js';
 import {
   CatalogCache,
   ExperimentService,
   rankerModelName,
+  CatalogSync,
   DriftMonitor,
   IngestService,
   ImpressionLogger,
@@ -19,6 +19,7 @@ import {
   RecommendService,
   RecordsService,
   ReplayService,
+  SharedListCache,
   makeSchemas,
   newTrainerId,
   withTrainingLease,
@@ -27,7 +28,7 @@ import {
 } from '../services/index.js';
 import { buildServer, ServerMetrics, type EngineStatus } from '../server/index.js';
 import { TrainingScheduler, startPoller } from '../worker/index.js';
-import { openStores, parseStorageUrl, type Stores } from './stores.js';
+import { openSharedCache, openStores, parseStorageUrl, type Stores } from './stores.js';
 import { trainInProcess, trainInWorker } from './train-runner.js';
 import { seedDemoData, type DemoSeedResult } from './demo.js';
 import { createMemoryStores } from '../adapters/memory/index.js';
@@ -61,6 +62,8 @@ export interface Engine {
   readonly experiments: ExperimentService;
   /** Offline replay of surface configurations over a window of the stored events (docs/replay.md). */
   readonly replay: ReplayService;
+  /** The results cache shared with other processes (storage.cache), if one is configured. */
+  readonly sharedCache: SharedListCache | undefined;
   /** Loads the generated demo data set if the store is empty. */
   seedDemo(onProgress?: (done: number, total: number) => void): Promise<DemoSeedResult>;
   /** Trains every configured role now and puts the new models in service. */
@@ -85,8 +88,17 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
   const log = opts.log ?? (() => undefined);
   const target = parseStorageUrl(config.storage.url);
   const stores = await openStores(target, { url: config.storage.eventLog, stream: config.storage.eventLogStream });
+  const cacheStore = await openSharedCache(config.storage.cache, config.storage.cacheKeyPrefix);
+  const shared = cacheStore
+    ? new SharedListCache(cacheStore, {
+        onStateChange: (up, err) =>
+          up ? log('info', 'shared cache is back') : log('warn', 'shared cache unavailable: serving without it', { err: String(err) }),
+      })
+    : undefined;
 
   const catalog = new CatalogCache();
+  // Several processes on one store see each other's item writes through the shared cache.
+  const catalogSync = cacheStore ? new CatalogSync(cacheStore, () => catalog.reload(stores.data)) : undefined;
   const impressions = new ImpressionLogger(stores.impressions, config.serving.attributionMinutes * 60_000, {
     flushMs: 200,
     maxItems: 5_000,
@@ -102,6 +114,9 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       catalog.ensure(events.map((e) => e.item));
       for (const e of events) recommend?.invalidateUser(e.user);
       impressions.outcome(outcomesOf(events, config.feedback.types));
+      // Awaited by the drain, so an ingest that waits for apply answers after every process's
+      // shared lists of these users are retired (invalidate never rejects).
+      return shared?.invalidate(new Set(events.map((e) => e.user)));
     },
   });
   const models = new ModelCache(stores.models, Object.keys(config.training.models), {
@@ -117,9 +132,22 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     clock,
     onUsersChanged: (ids) => {
       for (const id of ids) recommend?.invalidateUser(id);
+      void shared?.invalidate(ids);
+    },
+    onItemsChanged: () => void catalogSync?.changed(),
+  });
+  const ingest = new IngestService({
+    config,
+    store: stores.data,
+    log: stores.log,
+    applier,
+    clock,
+    onApplied: async (events) => {
+      const users = new Set(events.map((e) => e.user));
+      for (const u of users) recommend?.invalidateUser(u);
+      await shared?.invalidate(users);
     },
   });
-  const ingest = new IngestService({ config, store: stores.data, log: stores.log, applier, clock });
   const experiments = new ExperimentService({
     config,
     store: stores.experiments,
@@ -149,6 +177,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     impressions: config.serving.logImpressions ? impressions : undefined,
     now: () => clock.now(),
     experiments,
+    shared,
   });
 
   /** Swaps in newer models, then warms the serving structures they need before requests do. */
@@ -160,6 +189,8 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       log('error', 'cannot load a learned ranker', { err: String(err) });
     }
     if (swapped.length > 0) {
+      // Lists of the old models retire with them, so every process serves the new ones alike.
+      recommend?.cache.clear();
       try {
         recommend?.warmUp();
       } catch (err) {
@@ -181,13 +212,14 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
 
   // Recover: apply whatever a previous process appended but did not apply, then load state.
   await applier.drain();
+  await catalogSync?.poll().catch(() => undefined);
   await catalog.load(stores.data);
   await refreshModels();
   // Serve the experiments already running (a restart, or another process started them).
   await experiments.sync();
 
   const useWorker = config.training.inWorker && target.shareable;
-  const intervalMs = config.training.intervalMinutes * 60_000;
+  const intervalMs = config.training.enabled ? config.training.intervalMinutes * 60_000 : 0;
   // Every run, scheduled or on demand, holds the store's training lease: of all the processes on
   // one store only one trains at a time, the others are refused (see withTrainingLease).
   const trainerId = newTrainerId();
@@ -227,11 +259,18 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     onSkipped: (reason) => log('info', `training skipped: ${reason}`),
   });
 
+  // An API server beside a trainer (training.enabled false) refuses on-demand runs.
+  const trainNow = (): Promise<TrainingSummary> =>
+    config.training.enabled
+      ? scheduler.trigger()
+      : Promise.reject(new MagpieError('TRAINING_DISABLED', 'this process does not train (training.enabled is false); ask the trainer process'));
+
   const metrics = new ServerMetrics({
     models: () => models.all().map((sm) => ({ role: sm.meta.name, version: sm.meta.version, trainedAt: sm.meta.trainedAt })),
     logLag: () => applier.lag(),
     cache: () => ({ hits: recommend.cache.hits, misses: recommend.cache.misses, entries: recommend.cache.size }),
     exposures: () => experiments.exposureCounts(),
+    sharedCache: shared && (() => ({ hits: shared.hits, misses: shared.misses, failures: shared.failures, up: shared.available })),
     drift: () => drift.current(),
   });
 
@@ -283,7 +322,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
         await impressions.flush();
         return stores.impressions.ctr(q);
       },
-      train: () => scheduler.trigger(),
+      train: trainNow,
     });
     return app;
   };
@@ -302,9 +341,10 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     applier,
     experiments,
     replay,
+    sharedCache: shared,
     seedDemo: (onProgress) =>
       seedDemoData({ stores, records, ingest, clock, maxBatch: config.ingest.maxBatch }, onProgress),
-    train: () => scheduler.trigger(),
+    train: trainNow,
     status,
     server,
     async listen() {
@@ -321,6 +361,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
         for (const u of users) recommend?.invalidateUser(u);
       });
       await watcher.poll(); // the starting position, before anything is served
+      if (catalogSync) stopLoops.push(startPoller(1_000, () => catalogSync.poll(), () => undefined)); // outages: see SharedListCache's log
       stopLoops.push(startPoller(200, () => watcher.poll(), (err) => log('error', 'log watch failed', { err: String(err) })));
       scheduler.start();
       stopLoops.push(() => scheduler.stop());
@@ -336,6 +377,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       await impressions.flush();
       await experiments.flush().catch((err: unknown) => log('error', 'experiment flush failed', { err: String(err) }));
       await stores.close();
+      await cacheStore?.close();
     },
   };
 }

@@ -4,7 +4,8 @@ import { MagpieError } from '../core/index.js';
 import { createMemoryStores } from '../adapters/memory/index.js';
 import { openSqliteStores, type StoreBundle } from '../adapters/sqlite/index.js';
 import { openNatsEventLog } from '../adapters/nats/index.js';
-import type { EventLog } from '../ports/index.js';
+import type { CacheStore, EventLog } from '../ports/index.js';
+import { openRedisCacheStore } from '../adapters/redis/index.js';
 import { openPostgresStores, parsePostgresUrl } from '../adapters/postgres/index.js';
 
 /** The data, log and model stores of one backend, opened together. */
@@ -67,4 +68,14 @@ async function openBackend(target: StorageTarget): Promise<Stores> {
   const path = target.path ?? ':memory:';
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   return openSqliteStores(path);
+}
+
+/**
+ * The cache shared by every server process (storage.cache), or undefined for none. A server
+ * starts even while Redis is down: the client reconnects by itself and serving skips the cache
+ * until it answers.
+ */
+export async function openSharedCache(url: string, keyPrefix: string): Promise<CacheStore | undefined> {
+  if (url === 'none') return undefined;
+  return openRedisCacheStore(url, { keyPrefix, requireConnection: false });
 }

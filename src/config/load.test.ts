@@ -30,7 +30,7 @@ describe('parseConfig', () => {
       rateLimit: { enabled: false, perMinute: 6000 },
       cors: { origins: [], credentials: false },
     });
-    expect(c.storage).toEqual({ url: 'sqlite:./magpie.db', eventLog: 'store', eventLogStream: 'magpie' });
+    expect(c.storage).toEqual({ url: 'sqlite:./magpie.db', eventLog: 'store', eventLogStream: 'magpie', cache: 'none', cacheKeyPrefix: 'magpie:' });
     expect(c.feedback.createMissingUsers).toBe(true);
     expect(c.feedback.createMissingItems).toBe(true);
     expect(c.feedback.types).toEqual({
@@ -49,6 +49,7 @@ describe('parseConfig', () => {
       onStart: 'if-missing',
       holdoutFraction: 0.1,
       inWorker: true,
+      enabled: true,
       gate: { enabled: true, metric: 'ndcg@20', tolerance: 0.02 },
       driftWindow: 10_000,
       models: {

@@ -104,6 +104,16 @@ export const configSchema = z.strictObject({
         .regex(/^[A-Za-z0-9_-]{1,64}$/)
         .default('magpie')
         .describe('The JetStream stream (and KV bucket prefix) of a nats:// event log; one per engine.'),
+      cache: z
+        .string()
+        .regex(/^(none|rediss?:\/\/.+)$/, 'none, or a redis://host:port[/db] URL')
+        .default('none')
+        .describe('A cache every server process shares: none (each process caches alone) or redis://host:6379 (shared results cache, invalidated by feedback in every process).'),
+      cacheKeyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
+        .default('magpie:')
+        .describe('Prefix of every key written to the shared cache; one per engine sharing a Redis server.'),
     })
     .prefault({}),
   feedback: z
@@ -136,6 +146,10 @@ export const configSchema = z.strictObject({
         .default(0.1)
         .describe('Share of the newest events held out to measure each trained model; 0 skips it.'),
       inWorker: z.boolean().default(true).describe('Train in a worker thread so serving stays responsive.'),
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe('false: this process never trains (an API server beside a trainer); on-demand runs answer 409 TRAINING_DISABLED.'),
       gate: z
         .strictObject({
           enabled: z.boolean().default(true).describe('Promote a newly trained model only if it passes the validation gate; off: every new model serves.'),

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   UNAVAILABLE: 'A backing service is unavailable; retry later.',
   TRAINING_FAILED: 'Training did not produce a model.',
   TRAINING_IN_PROGRESS: 'A training run is already in progress.',
+  TRAINING_DISABLED: 'This process does not train (training.enabled is false); a trainer process does.',
   CONFIG_INVALID: 'The configuration is not valid.',
   INPUT_FILE_INVALID: 'An input file could not be read or parsed.',
   CORRUPT_MODEL: 'A stored model could not be decoded.',

@@ -11,6 +11,8 @@ export interface MetricsSources {
   cache: () => { hits: number; misses: number; entries: number };
   /** Lists served per running experiment and variant by this process. */
   exposures?: () => { experiment: string; variant: string; count: number }[];
+  /** The results cache shared by every process (storage.cache), when there is one. */
+  sharedCache?: (() => { hits: number; misses: number; failures: number; up: boolean }) | undefined;
   /** The drift signal of the serving model (services/drift.ts); absent or null: not known. */
   drift?: () => Promise<DriftSignal | null>;
 }
@@ -118,6 +120,38 @@ export class ServerMetrics {
         for (const e of sources.exposures?.() ?? []) this.inc({ experiment: e.experiment, variant: e.variant }, e.count);
       },
     });
+    const shared = sources.sharedCache;
+    if (shared) {
+      new Counter({
+        name: 'magpie_shared_cache_lookups_total',
+        help: 'Lookups in the results cache every process shares (Redis), by result (hit, miss); none while it is down.',
+        labelNames: ['result'],
+        registers: [this.registry],
+        collect() {
+          const c = shared();
+          this.reset();
+          this.inc({ result: 'hit' }, c.hits);
+          this.inc({ result: 'miss' }, c.misses);
+        },
+      });
+      new Counter({
+        name: 'magpie_shared_cache_failures_total',
+        help: 'Commands to the shared cache that failed (lists were then served without it).',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(shared().failures);
+        },
+      });
+      new Gauge({
+        name: 'magpie_shared_cache_up',
+        help: '1 when the last command to the shared cache succeeded, 0 while serving without it.',
+        registers: [this.registry],
+        collect() {
+          this.set(shared().up ? 1 : 0);
+        },
+      });
+    }
     const drift = sources.drift;
     if (drift) {
       for (const [side, help] of [

@@ -5,8 +5,11 @@ export interface ApplierOptions {
   consumer: string;
   batchSize: number;
   clock: Clock;
-  /** Called after each applied batch (catalogue updates, cache invalidation…). */
-  onApplied?: (events: readonly FeedbackEvent[]) => void;
+  /**
+   * Called after each applied batch (catalogue updates, cache invalidation…). A promise is
+   * awaited before the next batch, so a drain (and the ingest waiting on it) ends after it.
+   */
+  onApplied?: (events: readonly FeedbackEvent[]) => void | Promise<void>;
 }
 
 /**
@@ -53,7 +56,7 @@ export class LogApplier {
         await this.store.insertEvents(events, { createMissing: true, now: this.opts.clock.now() });
         offset = records[records.length - 1]!.seq;
         await this.log.commit(this.opts.consumer, offset);
-        this.opts.onApplied?.(events);
+        await this.opts.onApplied?.(events);
       }
     } while (this.again);
     return offset;

@@ -26,6 +26,18 @@ export class CatalogCache implements ItemCatalog {
     for await (const batch of store.scanItems(5_000)) this.put(batch);
   }
 
+  /**
+   * Reads the whole catalogue again and swaps it in at once, so requests served meanwhile see the
+   * old one, never a half-loaded one (another process changed items: see CatalogSync).
+   */
+  async reload(store: DataStore): Promise<void> {
+    const items: Item[] = [];
+    for await (const batch of store.scanItems(5_000)) for (const it of batch) items.push(it);
+    this.entries.clear();
+    this.newestFirst = null;
+    this.put(items);
+  }
+
   put(items: readonly Item[]): void {
     // A few items (the API creating one) are placed into the newest-first list directly, so a
     // stream of new items never re-sorts the catalogue per request; a bulk load re-sorts once.

@@ -9,6 +9,8 @@ export * from './training.js';
 export * from './training-lease.js';
 export * from './impression-logger.js';
 export * from './serving-cache.js';
+export * from './shared-list-cache.js';
+export * from './catalog-sync.js';
 export * from './surface-set.js';
 export * from './ranker-training.js';
 export * from './log-watcher.js';

@@ -25,6 +25,12 @@ export class IngestService {
       log: EventLog;
       applier: LogApplier;
       clock: Clock;
+      /**
+       * Called once a batch is applied, before the answer (waitForApply only): whichever process
+       * applied it, the one that answers retires the users' cached lists, so the client's next
+       * read anywhere sees its write.
+       */
+      onApplied?: ((events: readonly FeedbackEvent[]) => Promise<void>) | undefined;
     },
   ) {}
 
@@ -63,8 +69,12 @@ export class IngestService {
       context: (e.context ?? null) as FeedbackEvent['context'],
     }));
     const { first, last } = await log.append(events);
-    if (config.ingest.waitForApply) await applier.drain();
-    else void applier.drain().catch(() => undefined); // the background loop retries
+    if (config.ingest.waitForApply) {
+      await applier.drain();
+      await this.deps.onApplied?.(events);
+    } else {
+      void applier.drain().catch(() => undefined); // the background loop retries
+    }
     return { accepted: events.length, firstSeq: first, lastSeq: last };
   }
 }

@@ -17,6 +17,7 @@ import type { CatalogCache } from './catalog.js';
 import type { ImpressionLogger } from './impression-logger.js';
 import type { ModelCache } from './model-cache.js';
 import { ServingCache } from './serving-cache.js';
+import type { SharedListCache } from './shared-list-cache.js';
 import { timeOrderedId } from './request-id.js';
 import { SurfaceSet } from './surface-set.js';
 import { impressionVariant, type ComputeList, type ExperimentRoute } from './experiments/index.js';
@@ -74,6 +75,8 @@ export class RecommendService {
       now?: (() => number) | undefined;
       /** Routes users of running experiments to their variant (services/experiments). */
       experiments?: { route(user: string, surface: string): ExperimentRoute | null } | undefined;
+      /** The results cache shared with other server processes, behind this.cache (storage.cache). */
+      shared?: SharedListCache | undefined;
     },
   ) {
     this.ctx = { models: deps.models, catalog: deps.catalog, excludeSeen: deps.config.serving.excludeSeen };
@@ -194,11 +197,24 @@ export class RecommendService {
     // Keyed on the variant too: a cached list of one variant is never served under another.
     const key = JSON.stringify([name, req.n, req.offset, q.category ?? null, q.tags ?? null, q.filter ?? null, q.exclude ?? null, extra.anchor ?? null, extra.items ?? null, route?.shown ?? null]);
     const cacheSeconds = surface.config.cacheSeconds;
-    const cached = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
+    let cached = cacheSeconds > 0 ? this.cache.get(user, key) : undefined;
     let page = cached?.items;
     let version = 0;
     let variant = route?.shown;
     let cacheable = true;
+    let shared: { version: number | null; models: string } | undefined;
+    if (!page && cacheSeconds > 0 && this.deps.shared) {
+      // Second level: a list another process (or this one, before an eviction) computed.
+      version = this.cache.version(user);
+      const models = this.modelTag(name);
+      const found = await this.deps.shared.lookup(user, key, models);
+      shared = { version: found.version, models };
+      if (found.list) {
+        this.cache.set(user, key, found.list, cacheSeconds, version);
+        cached = found.list;
+        page = cached.items;
+      }
+    }
     if (!page) {
       version = this.cache.version(user);
       const [events, profile] = await Promise.all([
@@ -230,7 +246,9 @@ export class RecommendService {
     const itemsJson = cached?.answerJson ?? JSON.stringify(items);
     response[ITEMS_JSON] = itemsJson;
     if (!cached && cacheable && cacheSeconds > 0) {
-      this.cache.set(user, key, { items: page, requestId: response.requestId, answer: items, answerJson: itemsJson }, cacheSeconds, version);
+      const list = { items: page, requestId: response.requestId, answer: items, answerJson: itemsJson };
+      this.cache.set(user, key, list, cacheSeconds, version);
+      if (shared) this.deps.shared?.store(user, key, shared.models, list, cacheSeconds, shared.version);
     }
     // A list served again from the cache is logged as a repeat of the first: its features are
     // that list's (the store keeps them once), so logging a cached response stays cheap.
@@ -281,6 +299,11 @@ export class RecommendService {
       blockedIndex,
       attributesIndex: (ids) => catalog.attributesByIndex(ids),
     };
+  }
+
+  /** The versions of the models a list of this surface came from: part of its shared-cache key. */
+  private modelTag(surface: string): string {
+    return JSON.stringify([this.deps.models.versions(), this.surfaces.learnedVersion(surface)]);
   }
 
   private now(): number {

@@ -12,6 +12,8 @@ export class RecordsService {
       clock: Clock;
       /** Told when users' records change (their cached lists depend on their attributes). */
       onUsersChanged?: ((ids: readonly string[]) => void) | undefined;
+      /** Told after items were written or deleted (other processes reload their catalogue). */
+      onItemsChanged?: (() => void) | undefined;
     },
   ) {}
 
@@ -65,6 +67,7 @@ export class RecordsService {
     }));
     await this.deps.store.upsertItems(items);
     this.deps.catalog.put(items);
+    this.deps.onItemsChanged?.();
     return items.length;
   }
 
@@ -82,12 +85,14 @@ export class RecordsService {
     const item = await this.deps.store.patchItem(id, patch as ItemPatch);
     if (!item) throw new MagpieError('ITEM_NOT_FOUND', `no item "${id}"`, { id });
     this.deps.catalog.put([item]);
+    this.deps.onItemsChanged?.();
     return item;
   }
 
   async deleteItem(id: string): Promise<void> {
     if (!(await this.deps.store.deleteItem(id))) throw new MagpieError('ITEM_NOT_FOUND', `no item "${id}"`, { id });
     this.deps.catalog.remove(id);
+    this.deps.onItemsChanged?.();
   }
 }
 

@@ -20,6 +20,12 @@ export interface RedisCacheStoreOptions {
   commandTimeoutMs?: number;
   /** How long opening waits for the server (default 2,000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * false: opening succeeds even when the server does not answer; the client keeps reconnecting
+   * and commands fail UNAVAILABLE until it does (a server that must start while Redis is down).
+   * Default true: opening fails UNAVAILABLE.
+   */
+  requireConnection?: boolean;
 }
 
 /**
@@ -180,6 +186,7 @@ export async function openRedisCacheStore(url: string, options: RedisCacheStoreO
   try {
     await redis.connect();
   } catch (err) {
+    if (options.requireConnection === false) return new RedisCacheStore(redis, options.keyPrefix ?? 'magpie:');
     redis.disconnect();
     throw redisUnavailable('connect', err);
   }

@@ -10,7 +10,11 @@ interface ServeOptions extends StorageOptions {
   demo?: boolean;
   train: boolean;
   workers?: number;
+  role?: string;
 }
+
+/** What `--role` sets: an API server never trains; a trainer (or all, the default) does. */
+const ROLES = ['all', 'api', 'trainer'] as const;
 
 const log = (level: string, msg: string, extra?: Record<string, unknown>): void =>
   say(`${level === 'info' ? '' : `${level}: `}${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`);
@@ -27,9 +31,17 @@ export function serveCommand(program: Command, createEngine: EngineFactory): voi
     .option('--demo', 'load the generated demo data set when the store is empty')
     .option('--no-train', 'do not train when the server starts without models')
     .option('--workers <n>', 'server processes sharing the port (node:cluster); 1 = this process only', parseIntOption)
+    .option('--role <role>', 'all (serve and train, the default), api (serve, never train) or trainer (the one process that trains, beside api servers)')
     .action(async (o: ServeOptions) => {
       const server = o.port !== undefined || o.host !== undefined ? { server: { port: o.port, host: o.host } } : {};
-      const overrides: MagpieConfigInput = { ...storageOverrides(o), ...(server as object), ...(o.demo ? { demo: true } : {}) };
+      const role = o.role ?? 'all';
+      if (!(ROLES as readonly string[]).includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, not "${role}"`);
+      const overrides: MagpieConfigInput = {
+        ...storageOverrides(o),
+        ...(server as object),
+        ...(o.demo ? { demo: true } : {}),
+        ...(role === 'api' ? { training: { enabled: false } } : {}),
+      };
       const workers = o.workers ?? 1;
       if (workers > 1 && cluster.isPrimary) return runPrimary(createEngine, overrides, o, workers);
       // In a cluster every worker keeps the training schedule: the store's training lease lets
@@ -44,7 +56,7 @@ export function serveCommand(program: Command, createEngine: EngineFactory): voi
       }
       const { url } = await engine.listen();
       if (leader) announce(engine, url, workers);
-      if (leader && o.train) trainIfWanted(engine);
+      if (leader && o.train && engine.config.training.enabled) trainIfWanted(engine);
       const stop = async (signal: string): Promise<void> => {
         if (leader) say(`${signal}: shutting down`);
         await engine.close();
