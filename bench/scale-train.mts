@@ -40,6 +40,8 @@ try {
   const result = {
     ok: true,
     seconds: summary.seconds,
+    // On the same clock as the stages' times (from this process's start), unlike summary.seconds.
+    endSeconds: (performance.now() - t0) / 1000,
     models: summary.models.map((m) => ({ role: m.name, algorithm: m.algorithm, trainingSeconds: m.trainingSeconds, bytes: m.bytes, metrics: m.metrics, data: m.data })),
     skipped: summary.skipped ?? [],
     stages: [...stages].map(([stage, s]) => ({ stage, firstSeconds: s.first / 1000, lastSeconds: s.last / 1000 })),

@@ -1,9 +1,9 @@
 // Scale (issue #5's bench:scale): 10 million interactions on one machine. In one run:
 //   1. load: a seeded synthetic data set with latent structure (bench/synthetic-data.mts) is
 //      generated and streamed into a fresh SQLite store through DataStore.insertEvents, in
-//      transactions of --load-batch events (250,000: each commit rewrites every index page
-//      that the batch dirtied, and random item ids dirty most of the events_by_item index, so
-//      small transactions slow down as the store grows);
+//      transactions of --load-batch events (50,000; a commit writes every index page the batch
+//      dirtied, and random item ids dirty much of the events_by_item index, so the load slows
+//      down as the store grows);
 //   2. train: the default configuration's model roles, in a process of their own
 //      (bench/scale-train.mts), timed per role and stage, with that process's RSS high-water;
 //   3. serve: `magpie serve --workers 2` twice (home surface uncached, and cached), loaded by
@@ -13,17 +13,18 @@
 // Prints everything and writes bench/results/scale-<interactions>.json.
 //
 // Usage: npm run bench:scale [-- --interactions 1e7 --users N --items N --seconds 10
-//          --connections 32 --rounds 3 --workers 2 --warm-users 1000 --load-batch 250000 --keep DIR
+//          --connections 32 --rounds 3 --workers 2 --warm-users 1000 --load-batch 50000 --keep DIR
 //          --port 18391 --train-heap MiB]
 // (--keep DIR reuses DIR/scale.db when it exists, skipping the load: train and serve again.)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Rng } from '../src/core/index.js';
 import { createEngine } from '../src/index.js';
+import { treeRssBytes } from './process-rss.mjs';
 import { shapeFor, syntheticEvents, syntheticItems, userId, type SyntheticShape } from './synthetic-data.mjs';
 
 const { values } = parseArgs({
@@ -38,7 +39,7 @@ const { values } = parseArgs({
     'warm-users': { type: 'string', default: '1000' },
     keep: { type: 'string' },
     port: { type: 'string', default: '18391' },
-    'load-batch': { type: 'string', default: '250000' },
+    'load-batch': { type: 'string', default: '50000' },
     'train-heap': { type: 'string' },
   },
 });
@@ -120,6 +121,7 @@ interface TrainResult {
   error?: string;
   lastStage?: string;
   seconds: number;
+  endSeconds?: number;
   maxRssMiB: number;
   models?: { role: string; algorithm: string; trainingSeconds: number; bytes: number; data: { users: number; items: number; interactions: number; events: number } }[];
   skipped?: { role: string; reason: string }[];
@@ -157,7 +159,7 @@ function roleTimes(r: TrainResult): { role: string; spanSeconds: number | null; 
     if (own.length === 0) return { role: m.role, spanSeconds: null, holdoutFitSeconds: 0, finalFitSeconds: m.trainingSeconds };
     const first = Math.min(...own.map((s) => s.firstSeconds));
     const next = stages.filter((s) => s.firstSeconds > first && roleOf(s.stage) !== m.role && s.stage !== 'snapshot');
-    const end = next.length ? Math.min(...next.map((s) => s.firstSeconds)) : r.seconds;
+    const end = next.length ? Math.min(...next.map((s) => s.firstSeconds)) : (r.endSeconds ?? NaN);
     const holdout = own.filter((s) => s.stage.startsWith(`${m.role}: holdout`));
     const holdoutFit = holdout.length ? Math.max(...holdout.map((s) => s.lastSeconds)) - Math.min(...holdout.map((s) => s.firstSeconds)) : 0;
     return { role: m.role, spanSeconds: end - first, holdoutFitSeconds: holdoutFit, finalFitSeconds: m.trainingSeconds };
@@ -208,26 +210,6 @@ async function stop(child: ChildProcess): Promise<void> {
   await done;
 }
 
-/** RSS of a process and its children (the cluster's workers), from /proc (Linux). */
-function treeRssBytes(root: number): number {
-  let total = 0;
-  for (const pid of [root, ...childPids(root)]) {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readProc(`/proc/${pid}/status`));
-    if (m) total += Number(m[1]) * 1024;
-  }
-  return total;
-}
-function childPids(pid: number): number[] {
-  return readProc(`/proc/${pid}/task/${pid}/children`).split(' ').filter(Boolean).map(Number);
-}
-function readProc(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 async function ready(port: number, path: string): Promise<void> {
   for (let ok = 0, tries = 0; ok < 2 * workers && tries < 600; tries++) {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { connection: 'close' } }).catch(() => null);
@@ -265,15 +247,23 @@ async function serve(): Promise<void> {
   try {
     for (const [k, m] of modes.entries()) {
       const config = join(dir, `config-${m.cached}.json`);
-      writeFileSync(config, JSON.stringify({ server: { logLevel: 'warn' }, training: { intervalMinutes: 0 }, serving: { surfaces: m.cached ? {} : { home: { cacheSeconds: 0 } } } }));
+      // The cached server keeps lists for an hour (the default is 30 s), so that every request of
+      // the cached run is a hit: that run measures the cache, not its expiry.
+      writeFileSync(config, JSON.stringify({ server: { logLevel: 'warn' }, training: { intervalMinutes: 0 }, serving: { surfaces: { home: { cacheSeconds: m.cached ? 3600 : 0 } } } }));
       const t = performance.now();
       servers.push(await start(['bin/magpie.js', 'serve', '--workers', String(workers), '--db', db, '--port', String(basePort + k), '--host', '127.0.0.1', '--no-train', '--config', config], `(${workers} processes)`));
       await ready(basePort + k, `/api/recommend/${userId(0)}?n=20`);
       console.log(`  ${m.name}: server up and answering in ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${mib(treeRssBytes(servers[k]!.pid!))}`);
     }
     for (const [k, m] of modes.entries()) await hit(basePort + k, m.path, 3); // warm-up: JIT, and the cached server's lists
-    // The cached run's lists must all be in cache: one pass over the warm users on every process.
-    for (let i = 0; i < 2 * workers * warmUsers; i++) await fetch(`http://127.0.0.1:${basePort + 1}/api/recommend/${warmUser()}?n=20`, { headers: { connection: 'close' } });
+    // The cached run's lists must be in cache in every process. Connections are handed to the
+    // processes in turn, and a user's requests land on any of them: 3 × workers passes over the
+    // warm users leave a list uncached in a given process with probability ~(1 - 1/workers)^(3 × workers).
+    const t = performance.now();
+    for (let pass = 0; pass < 3 * workers; pass++) {
+      await autocannon({ url: `http://127.0.0.1:${basePort + 1}`, connections, amount: warmUsers, requests: [{ setupRequest: (req) => ({ ...req, path: `/api/recommend/${warmUser()}?n=20` }) }] });
+    }
+    console.log(`  cache warm-up: ${((performance.now() - t) / 1000).toFixed(0)} s`);
     console.log(`${'run'.padEnd(34)} ${'round'.padStart(5)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p90 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'errors'.padStart(6)}`);
     const results = modes.map(() => [] as LoadResult[]);
     for (let round = 1; round <= rounds; round++) {

@@ -12,13 +12,14 @@
 //          --interactions 200000 --workers 1 --max-slope 2 --source]
 // (--source runs the CLI from TypeScript source through tsx instead of the built dist/.)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/index.js';
 import { createEngine } from '../src/index.js';
+import { treeRssBytes } from './process-rss.mjs';
 import { judgeRss, type RssSample } from './soak-verdict.mjs';
 import { itemId, shapeFor, syntheticEvents, syntheticItems, userId } from './synthetic-data.mjs';
 
@@ -85,19 +86,7 @@ function startServer(): Promise<{ child: ChildProcess; port: number }> {
   });
 }
 
-function treeRssMiB(root: number): number {
-  const read = (path: string): string => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const pids = [root, ...read(`/proc/${root}/task/${root}/children`).split(' ').filter(Boolean).map(Number)];
-  let kib = 0;
-  for (const pid of pids) kib += Number(/VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`))?.[1] ?? 0);
-  return kib / 1024;
-}
+const treeRssMiB = (root: number): number => treeRssBytes(root) / 2 ** 20;
 
 // ---- load ----
 
@@ -190,6 +179,16 @@ console.log(`  seeded and trained in ${((performance.now() - t) / 1000).toFixed(
 t = performance.now();
 const server = await startServer();
 port = server.port;
+// Stopped early (Ctrl-C): stop the server too, and remove the scratch store.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.child.kill('SIGTERM');
+    server.child.once('exit', () => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+}
 console.log(`  magpie serve (${workers} process${workers > 1 ? 'es' : ''}, ${values.source ? 'from source' : 'dist/'}) up in ${((performance.now() - t) / 1000).toFixed(1)} s on port ${port}`);
 console.log(
   `load for ${durationS} s: reads ${readRate}/s (80% recommend, 20% similar), writes ${writeRate}/s × ${batchSize} events; a line every ${intervalS} s`,
