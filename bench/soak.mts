@@ -8,7 +8,7 @@
 // (bench/soak-verdict.mts: the last half's slope against --max-slope) and exits 1 if it did,
 // or if any request failed.
 //
-// Usage: npm run soak [-- --minutes 10 --interval 30 --read-rate 50 --write-rate 5 --batch 20
+// Usage: npm run soak [-- --minutes 10 --interval 30 --read-rate 20 --write-rate 2 --batch 20
 //          --interactions 200000 --workers 1 --max-slope 2 --source]
 // (--source runs the CLI from TypeScript source through tsx instead of the built dist/.)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,8 +27,8 @@ const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     interval: { type: 'string' },
-    'read-rate': { type: 'string', default: '50' },
-    'write-rate': { type: 'string', default: '5' },
+    'read-rate': { type: 'string', default: '20' },
+    'write-rate': { type: 'string', default: '2' },
     batch: { type: 'string', default: '20' },
     interactions: { type: 'string', default: '200000' },
     workers: { type: 'string', default: '1' },
@@ -63,7 +63,7 @@ async function seed(): Promise<void> {
   }
 }
 
-function startServer(): Promise<{ child: ChildProcess; port: number }> {
+function startServer(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ server: { logLevel: 'warn' }, training: { intervalMinutes: 0 } }));
   const cli = ['serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--no-train', '--workers', String(workers), '--config', config];
@@ -78,7 +78,7 @@ function startServer(): Promise<{ child: ChildProcess; port: number }> {
     const onData = (d: Buffer): void => {
       seen = (seen + d.toString()).slice(-8_000);
       const m = /Magpie is serving on http:\/\/[\d.]+:(\d+)/.exec(seen);
-      if (m && (workers === 1 || seen.includes(`(${workers} processes)`))) resolve({ child, port: Number(m[1]) });
+      if (m && (workers === 1 || seen.includes(`(${workers} processes)`))) resolve({ child, port: Number(m[1]), output: () => seen });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -96,15 +96,31 @@ let port = 0;
 let eventSeq = 0;
 const runId = Date.now().toString(36);
 
+/** Failed requests by what failed ("503 STORE_UNAVAILABLE", "ECONNRESET"…), for the summary. */
+const failures = new Map<string, number>();
+const fail = (what: string): void => void failures.set(what, (failures.get(what) ?? 0) + 1);
+
+/** The status of one request (0 when it got no answer); failures are recorded by kind. */
 function send(method: 'GET' | 'POST', path: string, body?: string): Promise<number> {
   return new Promise((resolve) => {
     const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(0));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += res.statusCode === 200 ? '' : c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) fail(`${method} ${res.statusCode} ${/"code":"(\w+)"/.exec(text)?.[1] ?? text.slice(0, 80)}`);
+        resolve(res.statusCode ?? 0);
+      });
+      res.on('error', (err) => {
+        fail(`${method} ${err.message}`);
+        resolve(0);
+      });
     });
-    req.on('error', () => resolve(0));
+    req.on('error', (err) => {
+      fail(`${method} ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+      resolve(0);
+    });
     req.end(body);
   });
 }
@@ -228,6 +244,8 @@ console.log(
 );
 console.log(`verdict: ${verdict.reason}`);
 console.log(`requests: ${totalErrors} failed, ${totalSkipped} not sent (more than ${MAX_IN_FLIGHT} in flight)`);
+for (const [what, n] of failures) console.log(`  failed: ${n} × ${what}`);
+if (failures.size > 0) console.log(`the server's last output:\n${server.output().slice(-3_000)}`);
 
 server.child.removeAllListeners('exit');
 const exited = new Promise((r) => server.child.once('exit', r));
