@@ -4,9 +4,9 @@
 // load — reads (personalised lists and similar items, for users and items of the data set) and
 // event writes (small batches with fresh ids) at fixed rates — and samples the RSS of the
 // server's processes every second. A line per interval: requests, errors, latency percentiles
-// of reads and writes, RSS. At the end it judges whether RSS grew without bound
-// (bench/soak-verdict.mts: the last half's slope against --max-slope) and exits 1 if it did,
-// or if any request failed.
+// of reads and writes, RSS, and V8's heap in use and reserved and its external memory (/metrics). At the end it judges whether
+// RSS grew without bound (bench/soak-verdict.mts: the last half's slope against --max-slope)
+// and exits 1 if it did, or if any request failed.
 //
 // Usage: npm run soak [-- --minutes 10 --interval 30 --read-rate 20 --write-rate 2 --batch 20
 //          --interactions 200000 --workers 1 --max-slope 2 --source]
@@ -209,7 +209,7 @@ console.log(`  magpie serve (${workers} process${workers > 1 ? 'es' : ''}, ${val
 console.log(
   `load for ${durationS} s: reads ${readRate}/s (80% recommend, 20% similar), writes ${writeRate}/s × ${batchSize} events; a line every ${intervalS} s`,
 );
-console.log(`${'t s'.padStart(6)} ${'reads'.padStart(6)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)} ${'writes'.padStart(6)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} ${'errors'.padStart(6)} ${'skipped'.padStart(7)} ${'RSS MiB'.padStart(8)}`);
+console.log(`${'t s'.padStart(6)} ${'reads'.padStart(6)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)} ${'writes'.padStart(6)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} ${'errors'.padStart(6)} ${'skipped'.padStart(7)} ${'RSS MiB'.padStart(8)} ${'heap'.padStart(8)} ${'reserved'.padStart(8)} ${'external'.padStart(8)}`);
 
 const state = { window: newWindow(), inFlight: 0 };
 const samples: RssSample[] = [];
@@ -218,7 +218,18 @@ const end = start + durationS * 1000;
 let totalErrors = 0;
 let totalSkipped = 0;
 const sampler = setInterval(() => samples.push({ t: (performance.now() - start) / 1000, mib: treeRssMiB(server.child.pid!) }), 1000);
-const reporter = setInterval(() => {
+/** The server's V8 heap (in use, and reserved) and external memory (ArrayBuffers), MiB, from its
+ *  Prometheus metrics; with --workers N, of whichever process answers. */
+async function v8Memory(): Promise<{ used: number; total: number; external: number }> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => null);
+  const text = res ? await res.text() : '';
+  const metric = (name: string): number => Number(new RegExp(`^magpie_nodejs_${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { used: metric('heap_size_used_bytes'), total: metric('heap_size_total_bytes'), external: metric('external_memory_bytes') };
+}
+const heaps: number[] = [];
+const reporter = setInterval(async () => {
+  const v8 = await v8Memory();
+  heaps.push(v8.used);
   const w = state.window;
   state.window = newWindow();
   totalErrors += w.errors;
@@ -227,7 +238,7 @@ const reporter = setInterval(() => {
   const rss = treeRssMiB(server.child.pid!);
   console.log(
     `${elapsed.toFixed(0).padStart(6)} ${String(w.reads.length).padStart(6)} ${pct(w.reads, 50).padStart(6)} ${pct(w.reads, 95).padStart(6)} ${pct(w.reads, 99).padStart(6)} ` +
-      `${String(w.writes.length).padStart(6)} ${pct(w.writes, 50).padStart(6)} ${pct(w.writes, 99).padStart(6)} ${String(w.errors).padStart(6)} ${String(w.skipped).padStart(7)} ${rss.toFixed(0).padStart(8)}`,
+      `${String(w.writes.length).padStart(6)} ${pct(w.writes, 50).padStart(6)} ${pct(w.writes, 99).padStart(6)} ${String(w.errors).padStart(6)} ${String(w.skipped).padStart(7)} ${rss.toFixed(0).padStart(8)} ${v8.used.toFixed(0).padStart(8)} ${v8.total.toFixed(0).padStart(8)} ${v8.external.toFixed(0).padStart(8)}`,
   );
 }, intervalS * 1000);
 await Promise.all([pace(readRate, readRequest, (w) => w.reads, state, start, end), pace(writeRate, writeRequest, (w) => w.writes, state, start, end)]);
@@ -242,6 +253,7 @@ const rssValues = samples.map((s) => s.mib);
 console.log(
   `RSS: ${rssValues[0]?.toFixed(0)} MiB at the start, ${Math.max(...rssValues).toFixed(0)} MiB at most, ${rssValues[rssValues.length - 1]?.toFixed(0)} MiB at the end (${samples.length} samples)`,
 );
+console.log(`V8 heap in use (the server's /metrics): ${heaps[0]?.toFixed(0)} MiB at the first line, ${heaps[heaps.length - 1]?.toFixed(0)} MiB at the last; the rest of RSS is native (SQLite page caches, up to 64 MiB per connection, buffers, code)`);
 console.log(`verdict: ${verdict.reason}`);
 console.log(`requests: ${totalErrors} failed, ${totalSkipped} not sent (more than ${MAX_IN_FLIGHT} in flight)`);
 for (const [what, n] of failures) console.log(`  failed: ${n} × ${what}`);

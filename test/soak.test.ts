@@ -59,7 +59,7 @@ describe('soak script', () => {
     expect(intervals.length).toBeGreaterThanOrEqual(2);
     for (const l of intervals) {
       const cols = l.trim().split(/\s+/);
-      expect(cols).toHaveLength(11);
+      expect(cols).toHaveLength(14);
       expect(Number(cols[8])).toBe(0); // errors
       expect(Number(cols[10])).toBeGreaterThan(20); // RSS MiB of a live server
     }
