@@ -15,6 +15,7 @@ const allowed = {
   worker: ['core', 'math', 'data', 'ports', 'algorithms', 'pipeline', 'eval', 'config', 'services'],
   cli: ['core', 'math', 'data', 'ports', 'algorithms', 'pipeline', 'eval', 'config', 'services'],
   bootstrap: null, // the composition root may name anything
+  client: ['server'], // types only: see client-types-only
 };
 
 const layerRules = Object.entries(allowed)
@@ -39,6 +40,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
       to: { path: '^src/[^/]+/.*[^/]+\\.ts$', pathNot: ['^src/$1/', '/index\\.ts$'] },
+    },
+    {
+      name: 'client-types-only',
+      comment: 'src/client runs in browsers: it may import only types from outside itself (the server\'s schemas), nothing at run time',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { pathNot: '^src/client/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'dashboard-through-client',
+      comment: 'the dashboard talks to the engine only through the typed client (src/client)',
+      severity: 'error',
+      from: { path: '^dashboard/' },
+      to: { path: '^src/', pathNot: '^src/client/' },
     },
     {
       name: 'no-circular',

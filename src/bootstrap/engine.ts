@@ -4,7 +4,10 @@ import { loadConfig, parseConfig, type MagpieConfig, type MagpieConfigInput } fr
 import type { TrainProgress } from '../algorithms/index.js';
 import {
   CatalogCache,
+  EvaluationService,
   IngestService,
+  InspectService,
+  itemAudience,
   ImpressionLogger,
   LogWatcher,
   outcomesOf,
@@ -109,6 +112,9 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     now: () => clock.now(),
   });
 
+  const inspect = new InspectService({ config, store: stores.data, recommend, now: () => clock.now() });
+  const evaluation = new EvaluationService({ config, store: stores.data, now: () => clock.now() });
+
   /** Swaps in newer models, then warms the serving structures they need before requests do. */
   const refreshModels = async (): Promise<string[]> => {
     const swapped = await models.refresh();
@@ -209,6 +215,13 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
         return stores.impressions.ctr(q);
       },
       train: () => scheduler.trigger(),
+      eventCounts: (q) => stores.data.eventCounts(q),
+      inspect,
+      audience: async (item, q) => {
+        await impressions.flush();
+        return itemAudience(stores.impressions, item, q);
+      },
+      evaluate: (req) => evaluation.evaluate(req),
     });
     return app;
   };

@@ -26,11 +26,16 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /docs/static/index.html': 'public',
   'GET /docs/static/swagger-initializer.js': 'public',
   'OPTIONS *': 'public',
+  'GET /dashboard': 'public',
+  'GET /dashboard/*': 'public',
 
   'GET /metrics': 'read',
   'GET /api/status': 'read',
   'GET /api/models': 'read',
   'GET /api/stats/ctr': 'read',
+  'GET /api/stats/events': 'read',
+  'GET /api/stats/serving': 'read',
+  'GET /api/items/:id/audience': 'read',
   'GET /api/users': 'read',
   'GET /api/users/:id': 'read',
   'GET /api/users/:id/events': 'read',
@@ -52,6 +57,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/events': 'write',
 
   'POST /api/admin/train': 'admin',
+  'GET /api/admin/inspect/:user': 'admin',
+  'POST /api/admin/eval': 'admin',
 };
 
 const RANK: Record<ApiRole, number> = { read: 1, write: 2, admin: 3 };

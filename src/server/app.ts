@@ -7,11 +7,13 @@ import { MagpieError } from '../core/index.js';
 import { accessOf } from './access.js';
 import { installAuth, Keyring } from './auth.js';
 import { installCors } from './cors.js';
+import { installDashboard } from './dashboard-static.js';
 import type { ServerDeps } from './deps.js';
 import { sendError } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { installRateLimit } from './rate-limit.js';
 import { eventRoutes } from './routes/events.js';
+import { insightRoutes } from './routes/insight.js';
 import { itemRoutes } from './routes/items.js';
 import { recommendRoutes } from './routes/recommend.js';
 import { systemRoutes } from './routes/system.js';
@@ -110,6 +112,8 @@ export async function buildServer(deps: ServerDeps, opts: BuildServerOptions = {
   itemRoutes(app, deps);
   eventRoutes(app, deps);
   recommendRoutes(app, deps);
+  insightRoutes(app, deps);
+  await installDashboard(app);
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   return app;
 }

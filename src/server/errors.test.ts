@@ -20,6 +20,7 @@ const CLIENT_FAULTS: Partial<Record<ErrorCode, number>> = {
   MODEL_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   TRAINING_IN_PROGRESS: 409,
+  EVALUATION_IN_PROGRESS: 409,
   // Training refused for the store's state (no roles, no positive feedback yet).
   TRAINING_FAILED: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -12,3 +12,6 @@ export * from './serving-cache.js';
 export * from './surface-set.js';
 export * from './ranker-training.js';
 export * from './log-watcher.js';
+export * from './inspect.js';
+export * from './evaluate.js';
+export * from './audience.js';

@@ -82,9 +82,13 @@ export class SurfaceSet {
     }
   }
 
-  run(name: string, input: SourceInput, req: SurfaceRequest): Candidate[] {
+  /** `observe` sees the ranked candidates before post-processing (services/inspect.ts). */
+  run(name: string, input: SourceInput, req: SurfaceRequest, observe?: (ranked: readonly Candidate[]) => void): Candidate[] {
     const b = this.get(name);
-    return runSurface(b.surface, input, req, (candidates) => this.rank(b, name, candidates, input));
+    return runSurface(b.surface, input, req, (candidates) => {
+      this.rank(b, name, candidates, input);
+      observe?.(candidates);
+    });
   }
 
   private rank(b: Built, name: string, candidates: Candidate[], input: SourceInput): void {

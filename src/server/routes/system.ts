@@ -4,7 +4,7 @@ import type { ServerDeps } from '../deps.js';
 import { errorOut } from '../format.js';
 import { typed } from './common.js';
 
-const modelMetaOut = z.object({
+export const modelMetaOut = z.object({
   name: z.string(),
   version: z.number(),
   algorithm: z.string(),

@@ -138,6 +138,21 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     ],
   },
   { route: 'POST /api/admin/train', method: 'POST', url: '/api/admin/train', params: {}, query: {}, weight: 0.05 },
+  { route: 'GET /dashboard', method: 'GET', url: '/dashboard', params: {}, query: {} },
+  { route: 'GET /dashboard/*', method: 'GET', url: '/dashboard/*', params: { '*': 'index.html' }, query: {} },
+  { route: 'GET /api/stats/events', method: 'GET', url: '/api/stats/events', params: {}, query: { bucket: 'hour', from: '1767225600000', to: '1767312000000' } },
+  { route: 'GET /api/stats/serving', method: 'GET', url: '/api/stats/serving', params: {}, query: {} },
+  { route: 'GET /api/items/:id/audience', method: 'GET', url: '/api/items/:id/audience', params: item, query: { hours: '2', limit: '5', maxScan: '1000' } },
+  { route: 'GET /api/admin/inspect/:user', method: 'GET', url: '/api/admin/inspect/:user', params: { ':user': 'user1' }, query: { ...surface, rankedLimit: '10' } },
+  {
+    route: 'POST /api/admin/eval',
+    method: 'POST',
+    url: '/api/admin/eval',
+    params: {},
+    query: {},
+    body: { algorithms: ['popularity'], testFraction: 0.2, k: [5], maxEvents: 1000 },
+    weight: 0.05,
+  },
 ];
 
 /** The URL of a target with the given path parameters (already encoded) and raw query text. */
