@@ -38,6 +38,11 @@ describe('magpie/client against a running server', () => {
   });
   afterAll(async () => engine.close());
 
+  it('says the open API needs no key and gives every caller the admin role', async () => {
+    expect(await client.authRequired()).toBe(false);
+    expect(await client.me()).toEqual({ auth: false, name: null, role: 'admin' });
+  });
+
   it('reads records, pages and histories with their wire types', async () => {
     const page = await client.items.list({ limit: 5 });
     expect(page.items.map((i) => i.id)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
@@ -67,6 +72,8 @@ describe('magpie/client against a running server', () => {
   it('inspects a user: every source, the ranked candidates with features, the final list', async () => {
     const seen = await client.admin.inspect('user0', { n: 5 });
     expect(seen.surface).toBe('home');
+    expect(seen.surfaces).toContain('home');
+    expect(seen.titles['s1']).toBe('Space Film 1');
     expect(seen.history.positives).toBe(5);
     expect(seen.sources.length).toBeGreaterThan(1);
     const collaborative = seen.sources.find((s) => s.candidates.some((c) => c.id === 's1'));
@@ -139,10 +146,12 @@ describe('magpie/client with API keys', () => {
   afterAll(async () => engine.close());
 
   it('sends the key as a bearer token, and refusals carry UNAUTHORIZED or FORBIDDEN', async () => {
+    expect(await new MagpieClient({ baseUrl: url }).authRequired()).toBe(true);
     expect((await rejection(new MagpieClient({ baseUrl: url }).status())).code).toBe('UNAUTHORIZED');
     let key: string | null = keys.read;
     const client = new MagpieClient({ baseUrl: url, apiKey: () => key });
     expect((await client.status()).counts.users).toBe(0);
+    expect(await client.me()).toEqual({ auth: true, name: 'read-client', role: 'read' });
     const refused = await rejection(client.admin.inspect('anyone'));
     expect([refused.code, refused.status]).toEqual(['FORBIDDEN', 403]);
     key = keys.admin; // asked on every call: a login takes effect at once

@@ -9,6 +9,7 @@ import type {
   ApiIngested,
   ApiInspection,
   ApiItem,
+  ApiMe,
   ApiItemInput,
   ApiItemPatch,
   ApiModelMeta,
@@ -35,6 +36,7 @@ export type {
   ApiIngested,
   ApiInspection,
   ApiItem,
+  ApiMe,
   ApiItemInput,
   ApiItemPatch,
   ApiModelMeta,
@@ -84,6 +86,16 @@ export class MagpieClient {
 
   health(): Promise<{ status: string }> {
     return this.http.request('GET', '/health');
+  }
+
+  /** Whether the server needs an API key (a public route: no key is sent or needed). */
+  authRequired(): Promise<boolean> {
+    return this.http.request<{ required: boolean }>('GET', '/api/auth').then((r) => r.required);
+  }
+
+  /** The caller's key name and role; without keys on the server, role admin. */
+  me(): Promise<ApiMe> {
+    return this.http.request('GET', '/api/me');
   }
 
   status(): Promise<ApiStatus> {

@@ -27,6 +27,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /docs/static/swagger-initializer.js': 'public',
   'OPTIONS *': 'public',
   'GET /dashboard': 'public',
+  'GET /api/auth': 'public',
   'GET /dashboard/*': 'public',
 
   'GET /metrics': 'read',
@@ -34,6 +35,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/models': 'read',
   'GET /api/stats/ctr': 'read',
   'GET /api/stats/events': 'read',
+  'GET /api/me': 'read',
   'GET /api/stats/serving': 'read',
   'GET /api/items/:id/audience': 'read',
   'GET /api/users': 'read',

@@ -9,6 +9,7 @@ import type {
   evaluationBody,
   evaluationOut,
   inspectionOut,
+  meOut,
   servingStatsOut,
 } from './routes/insight.js';
 import type { upsertedOut } from './routes/common.js';
@@ -32,6 +33,7 @@ export type ApiServingStats = z.infer<typeof servingStatsOut>;
 export type ApiInspection = z.infer<typeof inspectionOut>;
 export type ApiAudience = z.infer<typeof audienceOut>;
 export type ApiEvaluation = z.infer<typeof evaluationOut>;
+export type ApiMe = z.infer<typeof meOut>;
 export type ApiUpserted = z.infer<typeof upsertedOut>;
 export type ApiIngested = z.infer<typeof ingestOut>;
 export type ApiCtr = z.infer<typeof ctrOut>;

@@ -36,6 +36,10 @@ export interface Inspection {
   rankedTotal: number;
   /** The list the user gets (what GET /api/recommend answers, without logging an impression). */
   items: RecommendedItem[];
+  /** Display titles of every item named above. */
+  titles: Record<string, string>;
+  /** The user-anchored surfaces this request could have named. */
+  surfaces: string[];
 }
 
 export interface InspectQuery extends SurfaceQuery {
@@ -96,7 +100,13 @@ export class InspectService {
       // Copied now: post-processing re-scores and drops candidates after this point.
       (candidates) => (ranked = candidates.map((c) => rankedCopy(c, names))),
     );
+    const rankedTotal = ranked.length;
     ranked.sort((a, b) => b.score - a.score);
+    ranked = ranked.slice(0, q.rankedLimit ?? 50);
+    const titles: Record<string, string> = {};
+    for (const id of [...sources.flatMap((s) => s.candidates.map((c) => c.id)), ...ranked.map((c) => c.id), ...page.map((c) => c.id)]) {
+      titles[id] ??= input.title(id);
+    }
     return {
       user,
       surface: name,
@@ -108,9 +118,11 @@ export class InspectService {
         lastEventAt: history.lastEventAt,
       },
       sources,
-      ranked: ranked.slice(0, q.rankedLimit ?? 50),
-      rankedTotal: ranked.length,
+      ranked,
+      rankedTotal,
       items: page.map((c) => ({ id: c.id, score: c.score, source: c.source, reason: c.reason })),
+      titles,
+      surfaces: recommend.surfaces.names().filter((s) => recommend.surfaces.get(s).surface.config.anchor === 'user'),
     };
   }
 }

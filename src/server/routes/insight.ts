@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MagpieError } from '../../core/index.js';
 import type { ServerDeps } from '../deps.js';
+import { principalOf } from '../auth.js';
 import { errorOut } from '../format.js';
 import { routeLatencies } from '../serving-stats.js';
 import { idParams, surfaceQuery, typed } from './common.js';
@@ -44,6 +45,14 @@ export const inspectionOut = z.object({
   ),
   rankedTotal: z.number(),
   items: z.array(scored.extend({ source: z.string() })),
+  titles: z.record(z.string(), z.string()),
+  surfaces: z.array(z.string()),
+});
+
+export const meOut = z.object({
+  auth: z.boolean().describe('Whether the server has API keys (false: the API is open and every caller may do everything).'),
+  name: z.string().nullable().describe("The key's name, null without keys."),
+  role: z.enum(['read', 'write', 'admin']),
 });
 
 export const audienceOut = z.object({
@@ -100,6 +109,23 @@ export const evaluationBody = z.strictObject({
 export function insightRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const r = typed(app);
   const s = deps.schemas;
+
+  r.get('/api/auth', {
+    schema: {
+      tags: ['system'],
+      summary: 'Whether this server needs an API key (public: a login page asks before sending one).',
+      response: { 200: z.object({ required: z.boolean() }) },
+    },
+    handler: async () => ({ required: deps.config.server.auth.keys.length > 0 }),
+  });
+
+  r.get('/api/me', {
+    schema: { tags: ['system'], summary: "The caller's key name and role (what a UI may offer).", response: { 200: meOut } },
+    handler: async (req) => {
+      const who = principalOf(req);
+      return who ? { auth: true, name: who.name, role: who.role } : { auth: false, name: null, role: 'admin' as const };
+    },
+  });
 
   r.get('/api/stats/events', {
     schema: {

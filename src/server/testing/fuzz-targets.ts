@@ -141,6 +141,8 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   { route: 'GET /dashboard', method: 'GET', url: '/dashboard', params: {}, query: {} },
   { route: 'GET /dashboard/*', method: 'GET', url: '/dashboard/*', params: { '*': 'index.html' }, query: {} },
   { route: 'GET /api/stats/events', method: 'GET', url: '/api/stats/events', params: {}, query: { bucket: 'hour', from: '1767225600000', to: '1767312000000' } },
+  { route: 'GET /api/auth', method: 'GET', url: '/api/auth', params: {}, query: {} },
+  { route: 'GET /api/me', method: 'GET', url: '/api/me', params: {}, query: {} },
   { route: 'GET /api/stats/serving', method: 'GET', url: '/api/stats/serving', params: {}, query: {} },
   { route: 'GET /api/items/:id/audience', method: 'GET', url: '/api/items/:id/audience', params: item, query: { hours: '2', limit: '5', maxScan: '1000' } },
   { route: 'GET /api/admin/inspect/:user', method: 'GET', url: '/api/admin/inspect/:user', params: { ':user': 'user1' }, query: { ...surface, rankedLimit: '10' } },
