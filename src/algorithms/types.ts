@@ -34,6 +34,12 @@ export interface Model {
   readonly params: Readonly<Record<string, unknown>>;
   /** The items this model can score; score position i is item items.idAt(i). */
   readonly items: IdIndex;
+  /**
+   * The user's row in the training data when `query` (their current history) is exactly the row
+   * the model was trained on, so `{ ...query, user: row }` may use a stored representation;
+   * −1 otherwise. Absent on models that keep no per-user state.
+   */
+  userRow?(user: string, query: UserQuery): number;
   /** Fills out (length items.size) with a score per item; higher is better. */
   scoreUser(query: UserQuery, out: Float32Array): void;
   /** The k items most similar to item i (never i itself), best first. */

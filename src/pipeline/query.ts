@@ -1,8 +1,12 @@
 import type { Model, UserQuery } from '../algorithms/index.js';
 import type { UserHistory } from './history.js';
 
-/** The user's positive history in the model's item indices, newest first; unknown items skipped. */
-export function queryFor(model: Model, history: UserHistory): UserQuery {
+/**
+ * The user's positive history in the model's item indices, newest first; unknown items skipped.
+ * When that history is exactly the user's training row, the query names the row so the model
+ * may use its stored representation; any change since training means a fold-in (ADR 0003).
+ */
+export function queryFor(model: Model, history: UserHistory, user?: string): UserQuery {
   const items: number[] = [];
   const weights: number[] = [];
   for (const [id, w] of history.positives) {
@@ -12,6 +16,7 @@ export function queryFor(model: Model, history: UserHistory): UserQuery {
       weights.push(w);
     }
   }
-  // Always fold in: the stored user vector may predate the user's latest events (ADR 0003).
-  return { user: -1, items: Int32Array.from(items), weights: Float32Array.from(weights) };
+  const query = { user: -1, items: Int32Array.from(items), weights: Float32Array.from(weights) };
+  if (user !== undefined && model.userRow) query.user = model.userRow(user, query);
+  return query;
 }

@@ -128,6 +128,12 @@ function listCandidates(surface: Surface, input: SourceInput, items: readonly st
   return out;
 }
 
+/**
+ * How many of the user's newest positive items an explanation may name: bounds the cost for
+ * long histories (each is compared with every page item) and keeps reasons about recent tastes.
+ */
+export const EXPLAIN_RECENT = 100;
+
 /** "because you liked X" for the page's collaborative items, from the model that proposed them. */
 function explainPersonal(page: Candidate[], input: SourceInput): void {
   const model = input.models.get('main')?.model;
@@ -137,7 +143,10 @@ function explainPersonal(page: Candidate[], input: SourceInput): void {
     if (c.reason !== PERSONAL_REASON) continue;
     const i = model.items.indexOf(c.id);
     if (i < 0) continue;
-    query ??= queryFor(model, input.history);
+    if (!query) {
+      const all = queryFor(model, input.history);
+      query = { user: -1, items: all.items.subarray(0, EXPLAIN_RECENT), weights: all.weights.subarray(0, EXPLAIN_RECENT) };
+    }
     const h = model.explain(query, i);
     if (h >= 0) c.reason = `because you liked "${input.title(model.items.idAt(query.items[h]!))}"`;
   }

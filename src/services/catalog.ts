@@ -3,6 +3,7 @@ import type { ItemAttributes, ItemCatalog } from '../pipeline/index.js';
 import type { DataStore } from '../ports/index.js';
 
 interface Entry extends ItemAttributes {
+  id: string;
   title: string;
 }
 
@@ -16,7 +17,7 @@ export class CatalogCache implements ItemCatalog {
   private version = 0;
   private readonly masks = new WeakMap<IdIndex, { version: number; mask: Uint8Array }>();
   /** Visible items, newest first; rebuilt on the next read after a change. */
-  private newestFirst: string[] | null = null;
+  private newestFirst: Entry[] | null = null;
 
   async load(store: DataStore): Promise<void> {
     this.entries.clear();
@@ -31,10 +32,11 @@ export class CatalogCache implements ItemCatalog {
     this.version++;
     for (const it of items) {
       if (list) {
-        const at = list.indexOf(it.id);
+        const at = list.findIndex((e) => e.id === it.id);
         if (at >= 0) list.splice(at, 1);
       }
-      this.entries.set(it.id, {
+      const entry: Entry = {
+        id: it.id,
         title: it.title,
         kind: it.kind,
         categories: it.categories,
@@ -42,22 +44,23 @@ export class CatalogCache implements ItemCatalog {
         numeric: it.numeric,
         createdAt: it.createdAt,
         hidden: it.hidden,
-      });
-      if (list && !it.hidden) list.splice(this.newestIndex(list, it.id), 0, it.id);
+      };
+      this.entries.set(it.id, entry);
+      if (list && !it.hidden) list.splice(this.newestIndex(list, entry), 0, entry);
     }
     this.newestFirst = list;
   }
 
-  /** Where id goes in a newest-first list (binary search on createdAt descending, then id). */
-  private newestIndex(list: readonly string[], id: string): number {
-    const created = this.entries.get(id)!.createdAt;
+  /** Where an entry goes in a newest-first list (binary search on createdAt descending, then id). */
+  private newestIndex(list: readonly Entry[], entry: Entry): number {
+    const { id, createdAt: created } = entry;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const other = list[mid]!;
-      const c = this.entries.get(other)!.createdAt;
-      if (c > created || (c === created && other < id)) lo = mid + 1;
+      const c = other.createdAt;
+      if (c > created || (c === created && other.id < id)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -71,7 +74,7 @@ export class CatalogCache implements ItemCatalog {
     for (const id of ids) {
       if (this.entries.has(id)) continue;
       this.version++;
-      this.entries.set(id, { title: id, kind: '', categories: [], tags: [], numeric: {}, createdAt: 0, hidden: false });
+      this.entries.set(id, { id, title: id, kind: '', categories: [], tags: [], numeric: {}, createdAt: 0, hidden: false });
       this.newestFirst = null;
     }
   }
@@ -122,12 +125,17 @@ export class CatalogCache implements ItemCatalog {
     return this.entries.get(id);
   }
 
-  /** Visible items, newest first (ties by id). */
-  newest(): readonly string[] {
+  /** Visible items' ids, newest first (ties by id). */
+  newest(): string[] {
+    return this.newestItems().map((e) => e.id);
+  }
+
+  /** Visible items with their attributes, newest first (ties by id): no lookup per item. */
+  newestItems(): readonly Entry[] {
     if (!this.newestFirst) {
-      const visible = [...this.entries].filter(([, e]) => !e.hidden);
-      visible.sort((a, b) => b[1].createdAt - a[1].createdAt || (a[0] < b[0] ? -1 : 1));
-      this.newestFirst = visible.map(([id]) => id);
+      const visible = [...this.entries.values()].filter((e) => !e.hidden);
+      visible.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+      this.newestFirst = visible;
     }
     return this.newestFirst;
   }

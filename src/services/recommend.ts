@@ -240,8 +240,8 @@ export class RecommendService {
   sourceInput(user: string, history: UserHistory, prefs: Preferences, now: number, anchor: string | undefined): SourceInput {
     const catalog = this.deps.catalog;
     const excludeSeen = this.deps.config.serving.excludeSeen;
-    const blocked = (id: string): boolean =>
-      !catalog.isRecommendable(id) || history.negatives.has(id) || (excludeSeen && history.seen.has(id));
+    const blockedForUser = (id: string): boolean => history.negatives.has(id) || (excludeSeen && history.seen.has(id));
+    const blocked = (id: string): boolean => !catalog.isRecommendable(id) || blockedForUser(id);
     const blockedIndex = (ids: IdIndex) => {
       const mask = catalog.recommendableMask(ids);
       return (i: number): boolean => {
@@ -256,11 +256,12 @@ export class RecommendService {
       models: this.deps.models,
       attributes: (id) => catalog.attributes(id),
       title: (id) => catalog.title(id) ?? id,
-      newest: () => catalog.newest(),
+      newest: () => catalog.newestItems(),
       now,
       anchor,
       preferredCategories: prefs.categories,
       blocked,
+      blockedForUser,
       blockedIndex,
     };
   }

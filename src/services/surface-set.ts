@@ -11,6 +11,9 @@ import {
   runSurface,
   userProfile,
   type Candidate,
+  type FeatureInputs,
+  type FeatureMatrix,
+  type UserProfile,
   type ModelSet,
   type Ranker,
   type SourceInput,
@@ -85,39 +88,34 @@ export class SurfaceSet {
   /** `observe` sees the ranked candidates before post-processing (services/inspect.ts). */
   run(name: string, input: SourceInput, req: SurfaceRequest, observe?: (ranked: readonly Candidate[]) => void): Candidate[] {
     const b = this.get(name);
-    return runSurface(b.surface, input, req, (candidates) => {
-      this.rank(b, name, candidates, input);
-      observe?.(candidates);
+    let ranked: RankedRows | undefined;
+    const page = runSurface(b.surface, input, req, (candidates) => {
+      ranked = this.rank(b, name, candidates, input);
+      // Inspection only: every candidate's full feature row, before post-processing changes them.
+      if (observe) {
+        if (ranked) this.attachFeatures(b, ranked, candidates);
+        observe(candidates);
+      }
     });
+    if (ranked) this.attachFeatures(b, ranked, page);
+    return page;
   }
 
-  private rank(b: Built, name: string, candidates: Candidate[], input: SourceInput): void {
-    if (candidates.length === 0) return;
-    const popular = this.models.get('popular')?.model;
-    const ranking = popular ? rankingOf(popular) : null;
+  /**
+   * Scores the candidates. Only the columns the ranker reads are assembled for every candidate
+   * (a fusion ranker reads the source columns alone); the rest are filled for the page's items
+   * by attachFeatures, which is all that is logged.
+   */
+  private rank(b: Built, name: string, candidates: Candidate[], input: SourceInput): RankedRows | undefined {
+    if (candidates.length === 0) return undefined;
     const need = candidates.length * b.assembler.width;
     if (this.rows.length < need) this.rows = new Float64Array(need);
-    const rows = b.assembler.assemble(
-      {
-        candidates,
-        attributes: input.attributes,
-        popularity: (id) => {
-          if (!popular || !ranking) return undefined;
-          const i = popular.items.indexOf(id);
-          return i < 0 ? undefined : ranking.scores[i];
-        },
-        user: userProfile(input.history.positives.keys(), input.attributes),
-        now: input.now,
-        surface: name,
-      },
-      this.rows,
-    );
+    const inputs = this.featureInputs(name, candidates, input);
+    const rows = b.assembler.assemble(inputs, this.rows, { context: b.ranker.readsContext });
     const scores = b.ranker.score(rows);
     let lowest = Infinity;
-    const width = b.assembler.width;
     for (let r = 0; r < candidates.length; r++) {
       const c = candidates[r]!;
-      c.features = new Float64Array(rows.values.subarray(r * width, (r + 1) * width)); // a copy: the buffer is reused
       if (!hasSourceScore(c)) continue;
       c.score = scores[r]!;
       lowest = Math.min(lowest, c.score);
@@ -126,7 +124,50 @@ export class SurfaceSet {
     // order, which their placeholder score −1 − position encodes.
     if (lowest === Infinity) lowest = 0;
     for (const c of candidates) if (!hasSourceScore(c)) c.score = lowest + c.score;
+    return { inputs, rows, complete: b.ranker.readsContext };
   }
+
+  /** Each page item's feature row (a copy: the buffer is reused by the next request). */
+  private attachFeatures(b: Built, ranked: RankedRows, page: Candidate[]): void {
+    const rowOf = new Map<string, number>();
+    ranked.inputs.candidates.forEach((c, r) => rowOf.set(c.id, r));
+    const width = b.assembler.width;
+    for (const c of page) {
+      const r = rowOf.get(c.id);
+      if (r === undefined) continue;
+      if (!ranked.complete) b.assembler.fillContext(ranked.inputs, ranked.rows, r);
+      c.features = Float64Array.from(ranked.rows.values.subarray(r * width, (r + 1) * width));
+    }
+  }
+
+  private featureInputs(name: string, candidates: Candidate[], input: SourceInput): FeatureInputs {
+    const popular = this.models.get('popular')?.model;
+    const ranking = popular ? rankingOf(popular) : null;
+    let user: UserProfile | undefined;
+    return {
+      candidates,
+      attributes: input.attributes,
+      popularity: (id) => {
+        if (!popular || !ranking) return undefined;
+        const i = popular.items.indexOf(id);
+        return i < 0 ? undefined : ranking.scores[i];
+      },
+      // The profile walks the whole history: made only when a row's context is filled.
+      get user() {
+        return (user ??= userProfile(input.history.positives.keys(), input.attributes));
+      },
+      now: input.now,
+      surface: name,
+    };
+  }
+}
+
+/** A request's feature rows, kept until its page is known. */
+interface RankedRows {
+  inputs: FeatureInputs;
+  rows: FeatureMatrix;
+  /** Whether every column of every row is filled (else only the source columns). */
+  complete: boolean;
 }
 
 /** Whether any source scored the candidate (without allocating a key list, per candidate). */

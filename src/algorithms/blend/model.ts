@@ -25,6 +25,12 @@ export class BlendModel implements Model {
     this.scratch = new Float32Array(items.size);
   }
 
+  /** The components are trained on the same data: their rows are the same users. */
+  userRow(user: string, query: UserQuery): number {
+    const model = this.components.find((m) => m.userRow);
+    return model?.userRow ? model.userRow(user, query) : -1;
+  }
+
   scoreUser(query: UserQuery, out: Float32Array): void {
     out.fill(0, 0, this.items.size);
     const s = this.scratch;

@@ -5,6 +5,7 @@
  */
 import { Rng } from '../../core/index.js';
 import type { TrainingData } from '../../data/index.js';
+import { KnownUsers } from '../shared/known-users.js';
 import { epochBoundary } from '../shared/training-loop.js';
 import type { Algorithm, TrainContext } from '../types.js';
 import { BPR, BprModel } from './model.js';
@@ -25,7 +26,7 @@ export async function trainBpr(data: TrainingData, params: BprParams, ctx: Train
     bprEpoch(x, rowOf, state, params, learningRateAt(params, epoch, params.epochs), rng);
     await epochBoundary(ctx, 'epoch', epoch + 1, params.epochs);
   }
-  return new BprModel(
+  const model = new BprModel(
     params,
     data.items,
     ctx.seed >>> 0,
@@ -34,6 +35,8 @@ export async function trainBpr(data: TrainingData, params: BprParams, ctx: Train
     Float32Array.from(state.item),
     Float32Array.from(state.bias),
   );
+  model.knownUsers = KnownUsers.fromRows(data.users, x);
+  return model;
 }
 
 export const bpr: Algorithm<BprParams> = {

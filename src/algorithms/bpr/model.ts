@@ -1,5 +1,6 @@
 import type { IdIndex } from '../../core/index.js';
 import { FactorModel } from '../shared/factor-model.js';
+import { KnownUsers } from '../shared/known-users.js';
 import { decodeModel, encodeModel, extraNumber, sizedArray } from '../shared/model-bundle.js';
 import type { Model, UserQuery } from '../types.js';
 import { bprParamsSchema, type BprParams } from './params.js';
@@ -37,7 +38,7 @@ export class BprModel extends FactorModel implements Model {
       params: this.params,
       extra: { userCount: this.userCount, seed: this.seed },
       items: this.items,
-      arrays: { userFactors: this.userFactors, itemFactors: this.itemFactorMatrix, itemBias: this.itemBias },
+      arrays: { userFactors: this.userFactors, itemFactors: this.itemFactorMatrix, itemBias: this.itemBias, ...this.knownUsers?.toArrays() },
     });
   }
 
@@ -45,7 +46,7 @@ export class BprModel extends FactorModel implements Model {
     const m = decodeModel(bytes, BPR, FORMAT, bprParamsSchema);
     const k = m.params.factors;
     const userCount = extraNumber(m.extra, 'userCount');
-    return new BprModel(
+    const model = new BprModel(
       m.params,
       m.items,
       extraNumber(m.extra, 'seed'),
@@ -54,5 +55,7 @@ export class BprModel extends FactorModel implements Model {
       sizedArray(m.bundle, 'itemFactors', Float32Array, m.items.size * k),
       sizedArray(m.bundle, 'itemBias', Float32Array, m.items.size),
     );
+    model.knownUsers = KnownUsers.fromArrays(m.bundle.arrays);
+    return model;
   }
 }

@@ -69,6 +69,9 @@ export async function trainHybrid(data: TrainingData, params: HybridParams, ctx:
     mapped[i] = 1;
   }
   const factors = new IalsModel(ialsPart(params), data.items, ials.userCount, ials.userFactors, itemFactors, ials.unobservedItemWeights);
+  // Stored user vectors stay exact only while the items users interacted with keep their learned
+  // vectors (cold items have no interactions); blending warm items' vectors changes them.
+  factors.knownUsers = params.warmBlend === 0 ? ials.knownUsers : null;
   return new HybridModel(params, factors, mapped);
 }
 

@@ -28,6 +28,10 @@ export class HybridModel implements Model {
     return this.factors.items;
   }
 
+  userRow(user: string, query: UserQuery): number {
+    return this.factors.userRow(user, query);
+  }
+
   scoreUser(query: UserQuery, out: Float32Array): void {
     this.factors.scoreUser(query, out);
   }

@@ -107,6 +107,10 @@ describe('iALS', () => {
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
     const model = ials.deserialize(a);
     expectRoundTrip(ials, model, [queryOf(split.train, 0), queryOf(split.train, 1, true)]);
+    // The training users come back too: a user's unchanged training row names their stored row.
+    const row = queryOf(split.train, 2, true);
+    expect(model.userRow!(split.train.users.idAt(2), row)).toBe(2);
+    expect(model.userRow!(split.train.users.idAt(3), row)).toBe(-1);
   });
 
   it('similar items exclude the item itself; explain points into the history', async () => {

@@ -9,6 +9,7 @@
 import { Rng } from '../../core/index.js';
 import type { TrainingData } from '../../data/index.js';
 import { gram, scal, transpose, type Csr } from '../../math/index.js';
+import { KnownUsers } from '../shared/known-users.js';
 import { epochBoundary } from '../shared/training-loop.js';
 import type { Algorithm, TrainContext } from '../types.js';
 import { solveHalfStep } from './half-step.js';
@@ -64,7 +65,9 @@ export async function trainIals(data: TrainingData, params: IalsParams, ctx: Tra
   } finally {
     await wasm?.close();
   }
-  return new IalsModel(params, data.items, nUsers, userFactors, itemFactors, itemWeights ? Float32Array.from(itemWeights) : null);
+  const model = new IalsModel(params, data.items, nUsers, userFactors, itemFactors, itemWeights ? Float32Array.from(itemWeights) : null);
+  model.knownUsers = KnownUsers.fromRows(data.users, data.interactions);
+  return model;
 }
 
 /** α0·YᵀDY (D = diag(rowWeights), identity when null). */

@@ -2,6 +2,7 @@ import type { IdIndex } from '../../core/index.js';
 import type { DecodedBundle, TypedArray } from '../../data/index.js';
 import { axpy, CgScratch, choleskyFactor, choleskySolve, conjugateGradient, gram, scal, type Csr } from '../../math/index.js';
 import { FactorModel } from '../shared/factor-model.js';
+import { KnownUsers } from '../shared/known-users.js';
 import { decodeModel, encodeModel, extraNumber, sizedArray } from '../shared/model-bundle.js';
 import type { Model, UserQuery } from '../types.js';
 import { buildSystem } from './half-step.js';
@@ -110,6 +111,7 @@ export class IalsModel extends FactorModel implements Model {
         userFactors: this.userFactors,
         itemFactors: this.itemFactorMatrix,
         ...(this.unobservedItemWeights ? { unobservedItemWeights: this.unobservedItemWeights } : {}),
+        ...this.knownUsers?.toArrays(),
       },
     };
   }
@@ -118,7 +120,7 @@ export class IalsModel extends FactorModel implements Model {
   static fromBundle(params: IalsParams, items: IdIndex, extra: Record<string, unknown>, bundle: DecodedBundle): IalsModel {
     const k = params.factors;
     const userCount = extraNumber(extra, 'userCount');
-    return new IalsModel(
+    const model = new IalsModel(
       params,
       items,
       userCount,
@@ -126,6 +128,8 @@ export class IalsModel extends FactorModel implements Model {
       sizedArray(bundle, 'itemFactors', Float32Array, items.size * k),
       bundle.arrays['unobservedItemWeights'] ? sizedArray(bundle, 'unobservedItemWeights', Float32Array, items.size) : null,
     );
+    model.knownUsers = KnownUsers.fromArrays(bundle.arrays);
+    return model;
   }
 
   static deserialize(bytes: Uint8Array): IalsModel {

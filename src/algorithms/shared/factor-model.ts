@@ -2,6 +2,7 @@ import type { IdIndex } from '../../core/index.js';
 import type { ScoredList } from '../../math/index.js';
 import type { UserQuery } from '../types.js';
 import { ItemFactors } from './item-factors.js';
+import type { KnownUsers } from './known-users.js';
 
 /**
  * What the factor models (iALS, BPR) share: scores are user vector · item factors (+ bias);
@@ -11,6 +12,8 @@ import { ItemFactors } from './item-factors.js';
 export abstract class FactorModel {
   protected readonly itemFactors: ItemFactors;
   protected readonly userVector: Float64Array;
+  /** The training users and their rows' fingerprints (null for a model stored without them). */
+  knownUsers: KnownUsers | null = null;
 
   protected constructor(
     readonly items: IdIndex,
@@ -39,6 +42,12 @@ export abstract class FactorModel {
 
   explain(query: UserQuery, item: number): number {
     return this.itemFactors.mostSimilar(query.items, item);
+  }
+
+  /** The user's stored row when the query's history is exactly their training row, else −1. */
+  userRow(user: string, query: UserQuery): number {
+    const u = this.knownUsers?.rowOf(user, query.items, query.weights) ?? -1;
+    return u < this.userCount ? u : -1;
   }
 
   /** The stored vector of a known user, else the fold-in of the query's history. */

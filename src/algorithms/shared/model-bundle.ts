@@ -30,7 +30,7 @@ export function encodeModel(parts: ModelParts): Uint8Array {
     params: parts.params,
     extra: parts.extra,
   };
-  const arrays: Record<string, TypedArray> = { itemIds: encodeIds(parts.items), ...parts.arrays };
+  const arrays: Record<string, TypedArray> = { itemIds: encodeIdList(parts.items), ...parts.arrays };
   return encodeBundle(envelope, arrays);
 }
 
@@ -63,7 +63,7 @@ export function decodeModel<P>(
     throw new MagpieError('CORRUPT_MODEL', `stored ${algorithm} params are invalid`, parsed.error.issues);
   }
   const extra = typeof env.extra === 'object' && env.extra !== null ? (env.extra as Record<string, unknown>) : {};
-  const items = decodeIds(bundleArray(bundle, 'itemIds', Uint8Array));
+  const items = decodeIdList(bundleArray(bundle, 'itemIds', Uint8Array));
   return { params: parsed.data, extra, items, bundle };
 }
 
@@ -90,11 +90,13 @@ export function sizedArray<T extends TypedArray>(
   return a;
 }
 
-function encodeIds(index: IdIndex): Uint8Array {
+/** An id list as bytes (JSON), for a bundle array. */
+export function encodeIdList(index: IdIndex): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(index.toArray()));
 }
 
-function decodeIds(bytes: Uint8Array): IdIndex {
+/** The id list encodeIdList wrote; anything else is CORRUPT_MODEL. */
+export function decodeIdList(bytes: Uint8Array): IdIndex {
   let ids: unknown;
   try {
     ids = JSON.parse(new TextDecoder().decode(bytes));

@@ -50,7 +50,15 @@ function input(u: number, overrides: Partial<SourceInput> = {}): SourceInput {
     models: { get: (role) => models.get(role) },
     attributes,
     title: (id) => `Title ${id}`,
-    newest: () => split.train.items.toArray().slice().sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+    newest: () =>
+      split.train.items
+        .toArray()
+        .slice()
+        .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
+        .flatMap((id) => {
+          const a = attributes(id);
+          return a ? [{ id, ...a }] : [];
+        }),
     now: NOW,
     blocked: (id) => history.seen.has(id),
     ...overrides,
@@ -66,14 +74,24 @@ beforeAll(async () => {
 });
 
 describe('collaborative source', () => {
-  it('retrieves exactly the top of a full scoring of the folded-in user, never a blocked item', () => {
+  it.each([
+    ['the stored vector of a user whose history is the one trained on', 3, false],
+    ['the folded-in vector of a user with a new like since training', 3, true],
+  ])('retrieves exactly the top of a full scoring of %s, never a blocked item', (_, u, changed) => {
     const source = collaborativeSource(new IndexRetrieval());
-    const inp = input(3);
+    const inp = input(u);
+    const model = models.get('main')!.model;
+    if (changed) {
+      const extra = model.items.toArray().find((id) => !inp.history.positives.has(id))!;
+      inp.history.positives.set(extra, 1);
+      inp.history.seen.add(extra);
+    }
+    const query = queryFor(model, inp.history, inp.user);
+    expect(query.user >= 0).toBe(!changed);
     const got = source.generate(inp, 15);
     expect(got).toHaveLength(15);
-    const model = models.get('main')!.model;
     const scores = new Float32Array(model.items.size);
-    model.scoreUser(queryFor(model, inp.history), scores);
+    model.scoreUser(query, scores);
     const want = topK(scores, 15, (i) => inp.blocked(model.items.idAt(i)));
     expect(got.map((c) => c.id)).toEqual(Array.from(want.indices, (i) => model.items.idAt(i)));
     for (const c of got) {

@@ -15,9 +15,10 @@ export function isPersonalSource(source: CandidateSource): boolean {
 }
 
 /**
- * The personalised model's best items for the user's live history (folded in, ADR 0003). A
- * factor model (or a blend's factor component) is searched by vector retrieval over the folded-in
- * user vector; any other model scores the whole catalogue. A score of exactly 0 is "no opinion"
+ * The personalised model's best items for the user's live history (ADR 0003: folded in, or the
+ * stored vector when the history is still exactly the one trained on). A factor model (or a
+ * blend's factor component) is searched by vector retrieval over the user vector; any other
+ * model scores the whole catalogue. A score of exactly 0 is "no opinion"
  * and proposes nothing. The reason is refined for the final page only (explaining is costly).
  */
 export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', name = 'collaborative'): CandidateSource {
@@ -27,7 +28,7 @@ export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', n
     generate(input, limit) {
       const model = modelOf(input, role);
       if (!model || input.history.positives.size === 0) return [];
-      const query = queryFor(model, input.history);
+      const query = queryFor(model, input.history, input.user);
       if (query.items.length === 0) return [];
       const ids = model.items;
       const skip = input.blockedIndex?.(ids) ?? ((i: number): boolean => input.blocked(ids.idAt(i)));
@@ -47,7 +48,7 @@ export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', n
     scoreItems(input, wanted) {
       const model = modelOf(input, role);
       if (!model || input.history.positives.size === 0) return wanted.map(() => undefined);
-      const query = queryFor(model, input.history);
+      const query = queryFor(model, input.history, input.user);
       if (query.items.length === 0) return wanted.map(() => undefined);
       const view = vectorViewOf(model);
       if (view) {

@@ -21,21 +21,21 @@ export function freshSource(opts: FreshSourceOptions): CandidateSource {
     name: opts.name,
     generate(input, limit) {
       const profile = profileOf(input);
+      const blocked = input.blockedForUser ?? input.blocked;
       const scored: { id: string; score: number; category: string | undefined }[] = [];
-      let scanned = 0;
-      for (const id of input.newest()) {
-        if (scanned++ >= opts.scan) break;
-        const a = input.attributes(id);
-        if (!a) continue;
+      const newest = input.newest();
+      const end = Math.min(newest.length, opts.scan);
+      for (let n = 0; n < end; n++) {
+        const a = newest[n]!;
         const ageDays = (input.now - a.createdAt) / DAY_MS;
         if (ageDays > opts.maxAgeDays) break; // newest first: all later ones are older
-        if (input.blocked(id)) continue;
+        if (blocked(a.id)) continue;
         let affinity = 0;
-        for (const c of a.categories) affinity += profile.get(`c:${c}`) ?? 0;
-        for (const t of a.tags) affinity += profile.get(`t:${t}`) ?? 0;
+        for (const c of a.categories) affinity += profile.categories.get(c) ?? 0;
+        for (const t of a.tags) affinity += profile.tags.get(t) ?? 0;
         // Recency breaks ties and orders a cold user's list: 1 for a new item, → 0 at maxAgeDays.
         const recency = Math.max(0, 1 - Math.max(0, ageDays) / opts.maxAgeDays);
-        scored.push({ id, score: affinity + 0.01 * recency, category: a.categories[0] });
+        scored.push({ id: a.id, score: affinity + 0.01 * recency, category: a.categories[0] });
       }
       scored.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1));
       return scored.slice(0, limit).map((s) => candidate(s.id, opts.name, s.score, s.category ? `new in ${s.category}` : 'new'));
@@ -43,30 +43,37 @@ export function freshSource(opts: FreshSourceOptions): CandidateSource {
   };
 }
 
-const profiles = new WeakMap<SourceInput, Map<string, number>>();
+/** The user's taste: per category and per tag, its share of their history (+ onboarding). */
+export interface TasteProfile {
+  categories: Map<string, number>;
+  tags: Map<string, number>;
+}
+
+const profiles = new WeakMap<SourceInput, TasteProfile>();
 
 /**
- * The user's taste as shares of categories (`c:`) and tags (`t:`) over their positive history,
- * plus onboarding categories, each counted as one item of history.
+ * The user's taste as shares of categories and tags over their positive history, plus
+ * onboarding categories, each counted as one item of history.
  */
-export function profileOf(input: SourceInput): Map<string, number> {
+export function profileOf(input: SourceInput): TasteProfile {
   let p = profiles.get(input);
   if (p) return p;
-  p = new Map<string, number>();
+  const categories = new Map<string, number>();
+  const tags = new Map<string, number>();
   let n = 0;
-  const add = (key: string): void => void p!.set(key, (p!.get(key) ?? 0) + 1);
+  const add = (m: Map<string, number>, key: string): void => void m.set(key, (m.get(key) ?? 0) + 1);
   for (const id of input.history.positives.keys()) {
     const a = input.attributes(id);
     if (!a) continue;
     n++;
-    for (const c of a.categories) add(`c:${c}`);
-    for (const t of a.tags) add(`t:${t}`);
+    for (const c of a.categories) add(categories, c);
+    for (const t of a.tags) add(tags, t);
   }
   for (const c of input.preferredCategories ?? []) {
     n++;
-    add(`c:${c}`);
+    add(categories, c);
   }
-  if (n > 0) for (const [k, v] of p) p.set(k, v / n);
-  profiles.set(input, p);
+  if (n > 0) for (const m of [categories, tags]) for (const [k, v] of m) m.set(k, v / n);
+  profiles.set(input, (p = { categories, tags }));
   return p;
 }

@@ -23,32 +23,36 @@ export function neighbourSource(opts: NeighbourSourceOptions): CandidateSource {
     generate(input, limit) {
       const model = modelOf(input, opts.role);
       if (!model?.similarItems) return [];
+      const ids = model.items;
+      const skip = input.blockedIndex?.(ids) ?? ((j: number): boolean => input.blocked(ids.idAt(j)));
+      const anchor = input.anchor === undefined ? -1 : ids.indexOf(input.anchor);
       const seeds = seedsOf(input, opts.recent);
-      const total = new Map<string, { score: number; best: number; bestSeed: string }>();
+      // By item index: a map of numbers, and an id string only for the items kept.
+      const total = new Map<number, { score: number; best: number; bestSeed: string }>();
       seeds.forEach((seed, rank) => {
-        const i = model.items.indexOf(seed);
+        const i = ids.indexOf(seed);
         if (i < 0) return;
         const found = model.similarItems!(i, opts.perItem);
         const weight = 1 / (rank + 1);
         for (let r = 0; r < found.indices.length; r++) {
-          const id = model.items.idAt(found.indices[r]!);
+          const j = found.indices[r]!;
           const s = weight * found.scores[r]!;
-          if (!(s > 0) || id === input.anchor || input.blocked(id)) continue;
-          const t = total.get(id);
-          if (!t) total.set(id, { score: s, best: s, bestSeed: seed });
-          else {
+          if (!(s > 0) || j === anchor) continue;
+          const t = total.get(j);
+          if (t) {
             t.score += s;
             if (s > t.best) {
               t.best = s;
               t.bestSeed = seed;
             }
-          }
+          } else if (!skip(j)) total.set(j, { score: s, best: s, bestSeed: seed });
         }
       });
       return [...total]
-        .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
+        .map(([j, t]) => ({ id: ids.idAt(j), t }))
+        .sort((a, b) => b.t.score - a.t.score || (a.id < b.id ? -1 : 1))
         .slice(0, limit)
-        .map(([id, t]) => candidate(id, opts.name, t.score, reasonFor(input, t.bestSeed)));
+        .map(({ id, t }) => candidate(id, opts.name, t.score, reasonFor(input, t.bestSeed)));
     },
   };
 }

@@ -42,11 +42,12 @@ export function rankedSource(opts: RankedSourceOptions): CandidateSource {
       if (segment && segment.length === 0) return [];
       const { order, scores } = rankingOf(model);
       const ids = model.items;
+      const skip = input.blockedIndex?.(ids) ?? ((i: number): boolean => input.blocked(ids.idAt(i)));
       const out = [];
       for (let r = 0; r < order.length && out.length < limit; r++) {
         const i = order[r]!;
+        if (skip(i)) continue;
         const id = ids.idAt(i);
-        if (input.blocked(id)) continue;
         const category = segment ? matchingCategory(input, id, segment) : input.attributes(id)?.categories[0];
         if (segment && category === undefined) continue;
         out.push(candidate(id, opts.name, scores[i]!, opts.reason(category)));

@@ -1,6 +1,6 @@
 import type { Model } from '../../algorithms/index.js';
 import type { IdIndex } from '../../core/index.js';
-import type { AttributeLookup, Candidate } from '../candidate.js';
+import type { AttributeLookup, Candidate, ItemAttributes } from '../candidate.js';
 import type { UserHistory } from '../history.js';
 import type { ModelSet } from '../serving-models.js';
 
@@ -13,8 +13,8 @@ export interface SourceInput {
   attributes: AttributeLookup;
   /** A display name for reasons. */
   title: (id: string) => string;
-  /** Newest visible items first (the fresh source reads its head). */
-  newest: () => readonly string[];
+  /** Newest visible items first, with their attributes (the fresh source reads its head). */
+  newest: () => readonly NewestItem[];
   now: number;
   /** The item page's item (surface `item`), if any. */
   anchor?: string | undefined;
@@ -23,10 +23,19 @@ export interface SourceInput {
   /** Items the source must not propose (seen, disliked, hidden, excluded…): checked before scoring. */
   blocked: (id: string) => boolean;
   /**
+   * The user's part of `blocked` alone (disliked, seen), for items already known to be
+   * recommendable (the visible newest items); sources fall back to `blocked` without it.
+   */
+  blockedForUser?: ((id: string) => boolean) | undefined;
+  /**
    * The same check by item index of a model (`ids` its item index), for sources that test many
    * items of one model (retrieval); sources fall back to `blocked` without it.
    */
   blockedIndex?: ((ids: IdIndex) => (i: number) => boolean) | undefined;
+}
+
+export interface NewestItem extends ItemAttributes {
+  readonly id: string;
 }
 
 /** One way of proposing items. Each proposes at most `limit`, best first, with its own scores. */

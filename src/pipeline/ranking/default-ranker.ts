@@ -34,6 +34,7 @@ interface SourceColumns {
 
 export class DefaultRanker implements Ranker {
   readonly kind: string;
+  readonly readsContext = false;
   readonly config: DefaultRankerConfig;
   private readonly sources: SourceColumns[] = [];
 

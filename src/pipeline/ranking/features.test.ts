@@ -34,6 +34,19 @@ describe('FeatureAssembler', () => {
     expect(m.cols).toBe(assembler.width);
   });
 
+  it('fills only the source columns without context; fillContext then completes a row exactly', () => {
+    const inputs = { candidates, attributes, popularity, user, now: NOW, surface: 'item' };
+    const partial = assembler.assemble(inputs, undefined, { context: false });
+    const sourceCols = 2 * 3;
+    for (let r = 0; r < 4; r++) {
+      const row = Array.from(partial.values.subarray(r * m.cols, (r + 1) * m.cols));
+      expect(row.slice(0, sourceCols)).toEqual(Array.from(m.values.subarray(r * m.cols, r * m.cols + sourceCols)));
+      expect(row.slice(sourceCols).every(Number.isNaN)).toBe(true);
+    }
+    assembler.fillContext(inputs, partial, 2);
+    expect(Array.from(partial.values.subarray(2 * m.cols, 3 * m.cols))).toEqual(Array.from(m.values.subarray(2 * m.cols, 3 * m.cols)));
+  });
+
   it('gives per-source scores and ranks, missing (NaN) when the source did not propose the item', () => {
     expect([0, 1, 2, 3].map((r) => get(r, 'score:ials'))).toEqual([0.5, 0.9, 0.1, NaN]);
     expect([0, 1, 2, 3].map((r) => get(r, 'rank:ials'))).toEqual([2, 1, 3, NaN]);

@@ -103,39 +103,41 @@ export class FeatureAssembler {
 
   /**
    * One row per candidate, in the candidates' order. `out` (length ≥ rows × width) is reused
-   * when given, so serving allocates nothing per request.
+   * when given, so serving allocates nothing per request. With `context: false` only the
+   * source columns are filled (all a fusion ranker reads); fillContext completes a row later,
+   * for the few rows that are logged.
    */
-  assemble(input: FeatureInputs, out?: Float64Array): FeatureMatrix {
-    const { candidates, user } = input;
-    const rows = candidates.length;
+  assemble(input: FeatureInputs, out?: Float64Array, options: { context?: boolean } = {}): FeatureMatrix {
+    const rows = input.candidates.length;
     const cols = this.width;
-    const S = this.sources.length;
     const values = out && out.length >= rows * cols ? out.subarray(0, rows * cols) : new Float64Array(rows * cols);
     values.fill(NaN);
-    this.fillSourceColumns(candidates, values);
+    this.fillSourceColumns(input.candidates, values);
+    const matrix = { rows, cols, values };
+    if (options.context !== false) for (let r = 0; r < rows; r++) this.fillContext(input, matrix, r);
+    return matrix;
+  }
 
-    const local = input.now + this.offsetMs;
-    const hour = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000);
-    const day = new Date(local).getUTCDay();
+  /** The non-source columns of row r (the row of input.candidates[r]). */
+  fillContext(input: FeatureInputs, matrix: FeatureMatrix, r: number): void {
+    const { user, now } = input;
+    const values = matrix.values;
+    const c = input.candidates[r]!;
+    const attrs = input.attributes(c.id);
+    const local = now + this.offsetMs;
     const surface = this.surfaces.indexOf(input.surface);
-    const userHistory = Math.log1p(Math.max(0, user.historyLength));
-    for (let r = 0; r < rows; r++) {
-      const c = candidates[r]!;
-      const attrs = input.attributes(c.id);
-      let at = r * cols + 2 * S;
-      values[at++] = Object.keys(c.sourceScores).length;
-      values[at++] = Math.log1p(Math.max(0, input.popularity(c.id) ?? 0));
-      values[at++] = attrs && Number.isFinite(attrs.createdAt) ? Math.log1p(Math.max(0, input.now - attrs.createdAt) / DAY_MS) : NaN;
-      values[at++] = userHistory;
-      const [maxShare, meanShare] = attrs ? categoryAffinity(attrs.categories, user) : [NaN, NaN];
-      values[at++] = maxShare;
-      values[at++] = meanShare;
-      values[at++] = input.contentSimilarity?.(c.id) ?? NaN;
-      values[at++] = hour;
-      values[at++] = day;
-      values[at++] = surface >= 0 ? surface : NaN;
-    }
-    return { rows, cols, values };
+    let at = r * matrix.cols + 2 * this.sources.length;
+    values[at++] = Object.keys(c.sourceScores).length;
+    values[at++] = Math.log1p(Math.max(0, input.popularity(c.id) ?? 0));
+    values[at++] = attrs && Number.isFinite(attrs.createdAt) ? Math.log1p(Math.max(0, now - attrs.createdAt) / DAY_MS) : NaN;
+    values[at++] = Math.log1p(Math.max(0, user.historyLength));
+    const [maxShare, meanShare] = attrs ? categoryAffinity(attrs.categories, user) : [NaN, NaN];
+    values[at++] = maxShare;
+    values[at++] = meanShare;
+    values[at++] = input.contentSimilarity?.(c.id) ?? NaN;
+    values[at++] = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000);
+    values[at++] = (((Math.floor(local / DAY_MS) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+    values[at++] = surface >= 0 ? surface : NaN;
   }
 
   /** score:<s> and rank:<s>: ranks by descending score among the candidates s proposed. */

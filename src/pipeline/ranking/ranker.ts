@@ -9,6 +9,8 @@ import type { FeatureMatrix, GbdtModel } from './gbdt/index.js';
 export interface Ranker {
   /** "default-rrf", "default-zscore", "gbdt-lambdamart", "gbdt-binary". */
   readonly kind: string;
+  /** False when score() reads only the source columns (score:<s>, rank:<s>): the rest may be NaN. */
+  readonly readsContext: boolean;
   /**
    * One score per row; higher ranks first. The rows are ONE request's candidates in the
    * FeatureAssembler's column order (per-request normalisations such as z-scores rely on it).
@@ -30,6 +32,7 @@ export function rankCandidates(candidates: readonly Candidate[], scores: ArrayLi
  */
 export class GbdtRanker implements Ranker {
   readonly kind: string;
+  readonly readsContext = true;
   /** For each model column, the assembler column it reads, or −1. Null when they are identical. */
   private readonly columnMap: Int32Array | null;
   private scratch = new Float64Array(0);
