@@ -44,14 +44,7 @@ export function LineChart({ title, series, xFormat, height = 220 }: { title: str
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-label={`${title}: ${all.length} points, total ${short(total)}`}>
         <title>{title}</title>
-        {yTicks.map((t) => (
-          <g key={t}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={sy(t)} y2={sy(t)} class="grid" />
-            <text x={PAD.left - 6} y={sy(t) + 4} text-anchor="end" class="tick">
-              {short(t)}
-            </text>
-          </g>
-        ))}
+        <YAxis ticks={yTicks} sy={sy} format={short} />
         {xTicks.map((t, k) => (
           <text key={k} x={sx(t)} y={height - 10} text-anchor={k === 0 ? 'start' : k === 4 ? 'end' : 'middle'} class="tick">
             {xFormat(t)}
@@ -97,14 +90,7 @@ export function BarChart({ title, groups, height = 240, format = short }: { titl
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-label={`${title}: ${bars.map((b) => `${b.name} ${format(b.value)}`).join(', ')}`}>
         <title>{title}</title>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={sy(t)} y2={sy(t)} class="grid" />
-            <text x={PAD.left - 6} y={sy(t) + 4} text-anchor="end" class="tick">
-              {format(t)}
-            </text>
-          </g>
-        ))}
+        <YAxis ticks={ticks} sy={sy} format={format} />
         {groups.map((g, gi) => {
           const gx = PAD.left + gi * groupW + (groupW - barW * names.length) / 2;
           return (
@@ -133,6 +119,22 @@ export function BarChart({ title, groups, height = 240, format = short }: { titl
       {names.length > 1 ? <Legend names={names} /> : null}
       <figcaption class="sr-only">{title}</figcaption>
     </figure>
+  );
+}
+
+/** Horizontal grid lines with their values on the left. */
+function YAxis({ ticks, sy, format }: { ticks: number[]; sy: (y: number) => number; format: (v: number) => string }) {
+  return (
+    <>
+      {ticks.map((t) => (
+        <g key={t}>
+          <line x1={PAD.left} x2={W - PAD.right} y1={sy(t)} y2={sy(t)} class="grid" />
+          <text x={PAD.left - 6} y={sy(t) + 4} text-anchor="end" class="tick">
+            {format(t)}
+          </text>
+        </g>
+      ))}
+    </>
   );
 }
 

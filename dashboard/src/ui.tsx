@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
-import { errorText, type ApiMe } from './api.js';
+import { errorText, type ApiEvent, type ApiMe } from './api.js';
+import { href, when } from './format.js';
 
 /** Who is logged in: what the UI may offer (the server enforces it either way). */
 export const Me = createContext<ApiMe>({ auth: false, name: null, role: 'read' });
@@ -99,4 +100,42 @@ export function Table({ caption, head, children }: { caption: string; head: stri
 
 export function AdminOnly({ what }: { what: string }) {
   return <p class="muted note">{what} needs an admin key: log in with one to use it.</p>;
+}
+
+/** A user's feedback events, newest first, each item linked to its inspector. */
+export function EventsTable({ caption, events }: { caption: string; events: ApiEvent[] }) {
+  return (
+    <Table caption={caption} head={['time', 'type', 'item', 'value', 'id']}>
+      {events.map((e) => (
+        <tr key={e.id}>
+          <td>{when(e.timestamp)}</td>
+          <td>{e.type}</td>
+          <td>
+            <a href={href.item(e.item)}>{e.item}</a>
+          </td>
+          <td class="num">{e.value ?? ''}</td>
+          <td class="clip">{e.id}</td>
+        </tr>
+      ))}
+    </Table>
+  );
+}
+
+/** An inspector's landing form: type an id, go to its page. */
+export function PickById({ title, label, placeholder, to, children }: { title: string; label: string; placeholder: string; to: (id: string) => string; children?: ComponentChildren }) {
+  const [id, setId] = useState('');
+  const inputId = `pick-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return (
+    <>
+      <h1>{title}</h1>
+      <Section title={`Open ${label.toLowerCase()}`}>
+        <form class="row" onSubmit={(e) => (e.preventDefault(), id.trim() && (location.hash = to(id.trim())))}>
+          <label for={inputId}>{label}</label>
+          <input id={inputId} value={id} onInput={(e) => setId(e.currentTarget.value)} placeholder={placeholder} />
+          <button type="submit">Inspect</button>
+        </form>
+        {children}
+      </Section>
+    </>
+  );
 }

@@ -1,56 +1,8 @@
-import type {
-  ApiAudience,
-  ApiCtr,
-  ApiEvaluation,
-  ApiEvaluationRequest,
-  ApiEvent,
-  ApiEventCounts,
-  ApiEventInput,
-  ApiIngested,
-  ApiInspection,
-  ApiItem,
-  ApiMe,
-  ApiItemInput,
-  ApiItemPatch,
-  ApiModelMeta,
-  ApiPage,
-  ApiRecommendation,
-  ApiServingStats,
-  ApiStatus,
-  ApiUpserted,
-  ApiUser,
-  ApiUserInput,
-  ApiUserPatch,
-} from '../server/index.js';
+import type * as T from './types.js';
 import { Http, path, queryString, type ClientOptions } from './http.js';
 
 export { MagpieApiError, type ClientOptions } from './http.js';
-export type {
-  ApiAudience,
-  ApiCtr,
-  ApiEvaluation,
-  ApiEvaluationRequest,
-  ApiEvent,
-  ApiEventCounts,
-  ApiEventInput,
-  ApiIngested,
-  ApiInspection,
-  ApiItem,
-  ApiMe,
-  ApiItemInput,
-  ApiItemPatch,
-  ApiModelMeta,
-  ApiPage,
-  ApiRecommendation,
-  ApiServingStats,
-  ApiStatus,
-  ApiUpserted,
-  ApiUser,
-  ApiUserInput,
-  ApiUserPatch,
-  ApiError,
-  ErrorCode,
-} from '../server/index.js';
+export type * from './types.js';
 
 /** n, offset, category and exclude: every list route. */
 export interface ListQuery {
@@ -94,83 +46,83 @@ export class MagpieClient {
   }
 
   /** The caller's key name and role; without keys on the server, role admin. */
-  me(): Promise<ApiMe> {
+  me(): Promise<T.ApiMe> {
     return this.http.request('GET', '/api/me');
   }
 
-  status(): Promise<ApiStatus> {
+  status(): Promise<T.ApiStatus> {
     return this.http.request('GET', '/api/status');
   }
 
   /** Trained models, newest first (optionally of one name). */
-  async models(name?: string): Promise<ApiModelMeta[]> {
-    const out = await this.http.request<{ items?: ApiModelMeta[]; models?: ApiModelMeta[] }>('GET', `/api/models${queryString({ name })}`);
+  async models(name?: string): Promise<T.ApiModelMeta[]> {
+    const out = await this.http.request<{ items?: T.ApiModelMeta[]; models?: T.ApiModelMeta[] }>('GET', `/api/models${queryString({ name })}`);
     return out.models ?? out.items ?? [];
   }
 
   readonly users = {
-    list: (q: PageQuery = {}): Promise<ApiPage<ApiUser>> => this.http.request('GET', `/api/users${queryString({ ...q })}`),
-    get: (id: string): Promise<ApiUser> => this.http.request('GET', path`/api/users/${id}`),
+    list: (q: PageQuery = {}): Promise<T.ApiPage<T.ApiUser>> => this.http.request('GET', `/api/users${queryString({ ...q })}`),
+    get: (id: string): Promise<T.ApiUser> => this.http.request('GET', path`/api/users/${id}`),
     /** Newest first; page with the last event's time (ms) and id as before/beforeId. */
-    events: (id: string, q: { limit?: number; before?: number; beforeId?: string } = {}): Promise<{ items: ApiEvent[] }> =>
+    events: (id: string, q: { limit?: number; before?: number; beforeId?: string } = {}): Promise<{ items: T.ApiEvent[] }> =>
       this.http.request('GET', path`/api/users/${id}/events` + queryString(q)),
-    upsert: (users: ApiUserInput[]): Promise<ApiUpserted> => this.http.request('POST', '/api/users', users),
-    patch: (id: string, patch: ApiUserPatch): Promise<ApiUser> => this.http.request('PATCH', path`/api/users/${id}`, patch),
+    upsert: (users: T.ApiUserInput[]): Promise<T.ApiUpserted> => this.http.request('POST', '/api/users', users),
+    patch: (id: string, patch: T.ApiUserPatch): Promise<T.ApiUser> => this.http.request('PATCH', path`/api/users/${id}`, patch),
     delete: (id: string): Promise<void> => this.http.request('DELETE', path`/api/users/${id}`),
   };
 
   readonly items = {
-    list: (q: PageQuery = {}): Promise<ApiPage<ApiItem>> => this.http.request('GET', `/api/items${queryString({ ...q })}`),
-    get: (id: string): Promise<ApiItem> => this.http.request('GET', path`/api/items/${id}`),
-    similar: (id: string, q: SurfaceQuery & { user?: string } = {}): Promise<ApiRecommendation> =>
+    list: (q: PageQuery = {}): Promise<T.ApiPage<T.ApiItem>> => this.http.request('GET', `/api/items${queryString({ ...q })}`),
+    get: (id: string): Promise<T.ApiItem> => this.http.request('GET', path`/api/items/${id}`),
+    similar: (id: string, q: SurfaceQuery & { user?: string } = {}): Promise<T.ApiRecommendation> =>
       this.http.request('GET', path`/api/items/${id}/similar` + queryString({ ...q })),
     /** The users the item was recently recommended to (from the impression log). */
-    audience: (id: string, q: { hours?: number; limit?: number; maxScan?: number } = {}): Promise<ApiAudience> =>
+    audience: (id: string, q: { hours?: number; limit?: number; maxScan?: number } = {}): Promise<T.ApiAudience> =>
       this.http.request('GET', path`/api/items/${id}/audience` + queryString(q)),
-    upsert: (items: ApiItemInput[]): Promise<ApiUpserted> => this.http.request('POST', '/api/items', items),
-    patch: (id: string, patch: ApiItemPatch): Promise<ApiItem> => this.http.request('PATCH', path`/api/items/${id}`, patch),
+    upsert: (items: T.ApiItemInput[]): Promise<T.ApiUpserted> => this.http.request('POST', '/api/items', items),
+    patch: (id: string, patch: T.ApiItemPatch): Promise<T.ApiItem> => this.http.request('PATCH', path`/api/items/${id}`, patch),
     delete: (id: string): Promise<void> => this.http.request('DELETE', path`/api/items/${id}`),
   };
 
   /** Feedback: appended to the durable log before the answer; idempotent by event id. */
-  sendEvents(events: ApiEventInput[]): Promise<ApiIngested> {
+  sendEvents(events: T.ApiEventInput[]): Promise<T.ApiIngested> {
     return this.http.request('POST', '/api/events', events);
   }
 
-  recommend(user: string, q: SurfaceQuery = {}): Promise<ApiRecommendation> {
+  recommend(user: string, q: SurfaceQuery = {}): Promise<T.ApiRecommendation> {
     return this.http.request('GET', path`/api/recommend/${user}` + queryString({ ...q }));
   }
 
-  rerank(body: { user: string; items: string[]; n?: number; surface?: string; filter?: string }): Promise<ApiRecommendation> {
+  rerank(body: { user: string; items: string[]; n?: number; surface?: string; filter?: string }): Promise<T.ApiRecommendation> {
     return this.http.request('POST', '/api/rerank', body);
   }
 
-  popular(q: ListQuery = {}): Promise<ApiRecommendation> {
+  popular(q: ListQuery = {}): Promise<T.ApiRecommendation> {
     return this.http.request('GET', `/api/popular${queryString({ ...q })}`);
   }
 
-  trending(q: ListQuery = {}): Promise<ApiRecommendation> {
+  trending(q: ListQuery = {}): Promise<T.ApiRecommendation> {
     return this.http.request('GET', `/api/trending${queryString({ ...q })}`);
   }
 
-  latest(q: ListQuery = {}): Promise<ApiRecommendation> {
+  latest(q: ListQuery = {}): Promise<T.ApiRecommendation> {
     return this.http.request('GET', `/api/latest${queryString({ ...q })}`);
   }
 
   readonly stats = {
-    ctr: (q: { by?: 'surface' | 'source' | 'variant'; surface?: string; from?: number; to?: number } = {}): Promise<ApiCtr> =>
+    ctr: (q: { by?: 'surface' | 'source' | 'variant'; surface?: string; from?: number; to?: number } = {}): Promise<T.ApiCtr> =>
       this.http.request('GET', `/api/stats/ctr${queryString(q)}`),
     /** Stored events per bucket of event time (default: per minute over the last hour). */
-    events: (q: { bucket?: 'minute' | 'hour' | 'day'; from?: number; to?: number } = {}): Promise<ApiEventCounts> =>
+    events: (q: { bucket?: 'minute' | 'hour' | 'day'; from?: number; to?: number } = {}): Promise<T.ApiEventCounts> =>
       this.http.request('GET', `/api/stats/events${queryString(q)}`),
-    serving: (): Promise<ApiServingStats> => this.http.request('GET', '/api/stats/serving'),
+    serving: (): Promise<T.ApiServingStats> => this.http.request('GET', '/api/stats/serving'),
   };
 
   /** Operations: these need an admin key when the server has keys. */
   readonly admin = {
-    train: (): Promise<{ seconds: number; models: ApiModelMeta[] }> => this.http.request('POST', '/api/admin/train'),
-    inspect: (user: string, q: SurfaceQuery & { rankedLimit?: number } = {}): Promise<ApiInspection> =>
+    train: (): Promise<{ seconds: number; models: T.ApiModelMeta[] }> => this.http.request('POST', '/api/admin/train'),
+    inspect: (user: string, q: SurfaceQuery & { rankedLimit?: number } = {}): Promise<T.ApiInspection> =>
       this.http.request('GET', path`/api/admin/inspect/${user}` + queryString({ ...q })),
-    evaluate: (req: ApiEvaluationRequest = {}): Promise<ApiEvaluation> => this.http.request('POST', '/api/admin/eval', req),
+    evaluate: (req: T.ApiEvaluationRequest = {}): Promise<T.ApiEvaluation> => this.http.request('POST', '/api/admin/eval', req),
   };
 }

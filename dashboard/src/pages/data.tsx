@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { client, type ApiEvent } from '../api.js';
 import { href, when } from '../format.js';
-import { ErrorNote, Section, Show, Table, useLoad } from '../ui.js';
+import { ErrorNote, EventsTable, Section, Show, Table, useLoad } from '../ui.js';
 
 const TABS = [
   ['users', 'Users'],
@@ -161,19 +161,7 @@ function Events() {
           <p class="muted small">
             Feedback of <a href={href.user(shown)}>{shown}</a>, newest first ({events.length} shown).
           </p>
-          <Table caption={`Events of ${shown}`} head={['time', 'type', 'item', 'value', 'id']}>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{when(e.timestamp)}</td>
-                <td>{e.type}</td>
-                <td>
-                  <a href={href.item(e.item)}>{e.item}</a>
-                </td>
-                <td class="num">{e.value ?? ''}</td>
-                <td class="clip">{e.id}</td>
-              </tr>
-            ))}
-          </Table>
+          <EventsTable caption={`Events of ${shown}`} events={events} />
           {more ? (
             <button type="button" onClick={() => void load(shown, events[events.length - 1])}>
               Older events

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { href, num, pct, when } from '../format.js';
-import { Section, Show, Stat, Table, useLoad } from '../ui.js';
+import { PickById, Section, Show, Stat, Table, useLoad } from '../ui.js';
 
 export function ItemPage({ id }: { id?: string | undefined }) {
   if (!id) return <PickItem />;
@@ -9,21 +9,12 @@ export function ItemPage({ id }: { id?: string | undefined }) {
 }
 
 function PickItem() {
-  const [id, setId] = useState('');
   return (
-    <>
-      <h1>Item inspector</h1>
-      <Section title="Inspect an item">
-        <form class="row" onSubmit={(e) => (e.preventDefault(), id.trim() && (location.hash = href.item(id.trim())))}>
-          <label for="inspect-item">Item id</label>
-          <input id="inspect-item" value={id} onInput={(e) => setId(e.currentTarget.value)} placeholder="m0103" />
-          <button type="submit">Inspect</button>
-        </form>
-        <p class="muted small">
-          Or browse the <a href="#/data/items">items</a>.
-        </p>
-      </Section>
-    </>
+    <PickById title="Item inspector" label="Item id" placeholder="m0103" to={href.item}>
+      <p class="muted small">
+        Or browse the <a href="#/data/items">items</a>.
+      </p>
+    </PickById>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { client, type ApiInspection } from '../api.js';
-import { href, num, when } from '../format.js';
-import { AdminOnly, Section, Show, Table, useIsAdmin, useLoad } from '../ui.js';
+import { href, num } from '../format.js';
+import { AdminOnly, EventsTable, PickById, Section, Show, Table, useIsAdmin, useLoad } from '../ui.js';
 
 interface Controls {
   surface: string;
@@ -21,27 +21,19 @@ export function UserPage({ id }: { id?: string | undefined }) {
 }
 
 function PickUser() {
-  const [id, setId] = useState('');
   return (
-    <>
-      <h1>User inspector</h1>
-      <Section title="Inspect a user">
-        <form class="row" onSubmit={(e) => (e.preventDefault(), id.trim() && (location.hash = href.user(id.trim())))}>
-          <label for="inspect-user">User id</label>
-          <input id="inspect-user" value={id} onInput={(e) => setId(e.currentTarget.value)} placeholder="alice" />
-          <button type="submit">Inspect</button>
-        </form>
-        <p class="muted small">
-          Demo personas: {['alice', 'bob', 'carol', 'dave', 'erin'].map((u, k) => (
-            <span key={u}>
-              {k > 0 ? ', ' : ''}
-              <a href={href.user(u)}>{u}</a>
-            </span>
-          ))}
-          .
-        </p>
-      </Section>
-    </>
+    <PickById title="User inspector" label="User id" placeholder="alice" to={href.user}>
+      <p class="muted small">
+        Demo personas:{' '}
+        {['alice', 'bob', 'carol', 'dave', 'erin'].map((u, k) => (
+          <span key={u}>
+            {k > 0 ? ', ' : ''}
+            <a href={href.user(u)}>{u}</a>
+          </span>
+        ))}
+        .
+      </p>
+    </PickById>
   );
 }
 
@@ -131,18 +123,7 @@ function Inspector({ id }: { id: string }) {
             h.items.length === 0 ? (
               <p class="muted">No feedback yet: the list comes from trending, fresh and popular items (cold start).</p>
             ) : (
-              <Table caption={`Newest feedback of ${id}`} head={['time', 'type', 'item', 'value']}>
-                {h.items.map((e) => (
-                  <tr key={e.id}>
-                    <td>{when(e.timestamp)}</td>
-                    <td>{e.type}</td>
-                    <td>
-                      <a href={href.item(e.item)}>{e.item}</a>
-                    </td>
-                    <td class="num">{e.value ?? ''}</td>
-                  </tr>
-                ))}
-              </Table>
+              <EventsTable caption={`Newest feedback of ${id}`} events={h.items} />
             )
           }
         </Show>
