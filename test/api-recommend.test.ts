@@ -119,8 +119,10 @@ describe('recommendations over HTTP (default pipeline)', () => {
     expect(res.statusCode).toBe(200);
     const status = (await app.inject({ method: 'GET', url: '/api/status' })).json();
     expect(status.models.main.version).toBe(before + 1);
-    const models = (await app.inject({ method: 'GET', url: '/api/models?name=main' })).json().items;
-    expect(models.map((m: { version: number }) => m.version)).toEqual([before + 1, before]);
+    const models = (await app.inject({ method: 'GET', url: '/api/models?name=main' })).json().models;
+    expect(models.map((m: { version: number; state: string }) => `v${m.version} ${m.state}`)).toEqual([`v${before + 1} serving`, `v${before} retired`]);
+    // Same recipe retrained on the same data: the gate passes it.
+    expect(models[0].gate).toMatchObject({ passed: true, metric: 'ndcg@20' });
     expect(models[0].metrics['recall@20']).toBeGreaterThan(0);
     expect(models[0].data.events).toBeGreaterThan(0);
   });

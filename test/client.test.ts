@@ -123,6 +123,20 @@ describe('magpie/client against a running server', () => {
     for (const r of report.results) expect(r.metrics['recall@5']).toBeGreaterThanOrEqual(0);
   });
 
+  it('reads the model registry, promotes a version and rolls back', async () => {
+    await client.admin.train(); // a second version of every role
+    const mains = await client.models.list('main');
+    expect(mains.map((m) => m.version)).toEqual([2, 1]);
+    const serving = mains.find((m) => m.state === 'serving')!;
+    const other = mains.find((m) => m !== serving)!;
+    expect((await client.admin.promote('main', other.version)).state).toBe('serving');
+    expect((await client.models.get('main', serving.version)).state).toBe('retired');
+    expect((await client.admin.rollback('main')).version).toBe(serving.version);
+    expect((await client.models.get('main', serving.version)).state).toBe('serving');
+    const none = await rejection(client.models.get('main', 99));
+    expect(none.code).toBe('MODEL_NOT_FOUND');
+  });
+
   it('throws the server error code as a MagpieApiError', async () => {
     const missing = await rejection(client.items.get('nope'));
     expect([missing.code, missing.status]).toEqual(['ITEM_NOT_FOUND', 404]);

@@ -143,11 +143,24 @@ describe.skipIf(missing !== null)('dashboard in headless Chromium (open API, dem
     await page.screenshot({ path: `${SHOTS}/item-inspector.png`, fullPage: true });
   });
 
-  it('Models: the registry and the metrics chart', async () => {
+  it('Models: the registry, the metrics chart, promote and roll back', async () => {
+    await engine.train(); // a second version, so that there is something to promote
+    const before = await engine.registry.list('main');
+    const serving = before.find((m) => m.state === 'serving')!;
+    const other = before.find((m) => m.version !== serving.version)!;
     await page.goto(`${url}#/models`);
-    await page.getByRole('table', { name: /Versions of main/ }).locator('tbody tr').first().waitFor();
+    const table = page.getByRole('table', { name: /Versions of main/ });
+    await table.locator(`tr[data-version="${serving.version}"][data-state="serving"]`).waitFor();
     await page.getByRole('img', { name: /main: .* per version/ }).waitFor();
     await page.screenshot({ path: `${SHOTS}/models.png`, fullPage: true });
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: `Promote v${other.version}` }).click();
+    await table.locator(`tr[data-version="${other.version}"][data-state="serving"]`).waitFor();
+    expect((await engine.registry.show('main', other.version)).model.state).toBe('serving');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Roll back main' }).click();
+    await table.locator(`tr[data-version="${serving.version}"][data-state="serving"]`).waitFor();
+    await page.screenshot({ path: `${SHOTS}/models-after-rollback.png`, fullPage: true });
   });
 
   it('Evaluation: runs on the current data and shows the report with charts', async () => {

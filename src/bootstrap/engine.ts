@@ -5,6 +5,7 @@ import type { TrainProgress } from '../algorithms/index.js';
 import {
   CatalogCache,
   EvaluationService,
+  DriftMonitor,
   IngestService,
   InspectService,
   itemAudience,
@@ -13,6 +14,7 @@ import {
   outcomesOf,
   LogApplier,
   ModelCache,
+  ModelRegistry,
   RecommendService,
   RecordsService,
   makeSchemas,
@@ -44,6 +46,8 @@ export interface Engine {
   readonly ingest: IngestService;
   readonly recommend: RecommendService;
   readonly models: ModelCache;
+  /** List, show, promote and roll back model versions; promote and rollback swap this engine's models at once. */
+  readonly registry: ModelRegistry;
   readonly catalog: CatalogCache;
   readonly applier: LogApplier;
   /** Loads the generated demo data set if the store is empty. */
@@ -133,6 +137,16 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     return swapped;
   };
 
+  const registry = new ModelRegistry(stores.models, () => refreshModels());
+  const drift = new DriftMonitor({
+    log: stores.log,
+    types: config.feedback.types,
+    serving: () => models.get('main')?.meta,
+    window: config.training.driftWindow,
+    maxAgeMs: 60_000,
+    now: () => clock.now(),
+  });
+
   // Recover: apply whatever a previous process appended but did not apply, then load state.
   await applier.drain();
   await catalog.load(stores.data);
@@ -149,22 +163,30 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       withTrainingLease(
         stores.models,
         trainerId,
-        () =>
-          useWorker
-            ? trainInWorker(config, clock.now(), opts.onTrainProgress)
-            : trainInProcess(config, stores, clock, opts.onTrainProgress),
+        async () => {
+          // What the store has applied so far: the snapshot holds at least these events.
+          const logSeq = await stores.log.committed('store');
+          return useWorker
+            ? trainInWorker(config, clock.now(), opts.onTrainProgress, logSeq)
+            : trainInProcess(config, stores, clock, opts.onTrainProgress, logSeq);
+        },
         { log },
       ),
     // Several servers on one store each keep a schedule; whichever comes first trains, and the
     // others, seeing models younger than half an interval, leave it at that.
     skipReason: async () => {
       await refreshModels();
-      const newest = Math.max(-Infinity, ...models.all().map((sm) => sm.meta.trainedAt));
+      // Models the gate refused count too: a run happened then, whatever it promoted.
+      const newest = Math.max(-Infinity, ...(await newestTrained()).map((m) => m.trainedAt));
       const age = clock.now() - newest;
       return age < intervalMs / 2 ? `the models in service were trained ${Math.round(age / 1000)} s ago` : null;
     },
     onDone: async (summary) => {
+      metrics.trainingDone(summary.seconds, summary.models);
       await refreshModels();
+      for (const m of summary.models) {
+        if (m.state !== 'serving') log('warn', `model ${m.name} v${m.version} kept as a candidate: ${m.gate?.reason ?? 'not promoted'}`);
+      }
       log('info', `training finished in ${summary.seconds.toFixed(1)} s`);
     },
     onError: (err) => log('error', 'training failed', { err: String(err) }),
@@ -175,7 +197,16 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     models: () => models.all().map((sm) => ({ role: sm.meta.name, version: sm.meta.version, trainedAt: sm.meta.trainedAt })),
     logLag: () => applier.lag(),
     cache: () => ({ hits: recommend.cache.hits, misses: recommend.cache.misses, entries: recommend.cache.size }),
+    drift: () => drift.current(),
   });
+
+  /** The most recently saved version of each configured role, whatever its state. */
+  const newestTrained = async () => {
+    const metas = await Promise.all(
+      Object.keys(config.training.models).map(async (role) => stores.models.meta(role, await stores.models.latestVersion(role))),
+    );
+    return metas.filter((m) => m !== null);
+  };
 
   const status = async (): Promise<EngineStatus> => {
     const s = scheduler.status();
@@ -195,6 +226,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       ),
       training: { state: s.state, lastRunAt: s.lastRunAt, lastError: s.lastError },
       logLag: await applier.lag(),
+      drift: await drift.current().catch(() => null),
     };
   };
 
@@ -210,6 +242,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
       metrics,
       status,
       listModels: (name) => stores.models.list(name),
+      registry,
       ctr: async (q) => {
         await impressions.flush();
         return stores.impressions.ctr(q);
@@ -235,6 +268,7 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     ingest,
     recommend,
     models,
+    registry,
     catalog,
     applier,
     seedDemo: (onProgress) =>

@@ -14,6 +14,8 @@ export interface TrainingThreadInput {
   config: MagpieConfig;
   /** The current time of the engine's clock, so a worker trains "as of" the same moment. */
   now: number;
+  /** The event-log seq the store had applied when the run began (the drift signal's reference). */
+  logSeq?: number | undefined;
 }
 
 /** Trains on this thread (needed for in-memory stores, which another thread cannot open). */
@@ -22,8 +24,9 @@ export function trainInProcess(
   stores: Stores,
   clock: Clock,
   progress?: (p: TrainProgress) => void,
+  logSeq?: number,
 ): Promise<TrainingSummary> {
-  return trainModels({ config, store: stores.data, models: stores.models, impressions: stores.impressions, clock }, { progress });
+  return trainModels({ config, store: stores.data, models: stores.models, impressions: stores.impressions, clock }, { progress, logSeq });
 }
 
 /**
@@ -49,8 +52,9 @@ export function trainInWorker(
   config: MagpieConfig,
   now: number,
   progress?: (p: TrainProgress) => void,
+  logSeq?: number,
 ): Promise<TrainingSummary> {
-  const worker = spawnTrainingThread({ config, now } satisfies TrainingThreadInput);
+  const worker = spawnTrainingThread({ config, now, logSeq } satisfies TrainingThreadInput);
   return new Promise<TrainingSummary>((resolve, reject) => {
     let settled = false;
     worker.on('message', (msg: TrainingThreadMessage) => {

@@ -6,7 +6,7 @@ import type { TrainingThreadInput, TrainingThreadMessage } from './train-runner.
 
 /** Worker-thread entry: open the stores, train every role, report, close. */
 async function main(): Promise<void> {
-  const { config, now } = workerData as TrainingThreadInput;
+  const { config, now, logSeq } = workerData as TrainingThreadInput;
   const post = (m: TrainingThreadMessage): void => parentPort?.postMessage(m);
   const stores = await openStores(parseStorageUrl(config.storage.url));
   try {
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     const summary = await trainModels(
       { config, store: stores.data, models: stores.models, impressions: stores.impressions, clock: { now: () => now } },
       {
+        logSeq,
         progress: (progress) => {
           // Progress can fire per user; a message every 100 ms is plenty.
           const t = Date.now();

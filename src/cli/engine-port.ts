@@ -1,6 +1,6 @@
 import type { MagpieConfig, MagpieConfigInput } from '../config/index.js';
 import type { TrainProgress } from '../algorithms/index.js';
-import type { IngestService, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
+import type { IngestService, ModelRegistry, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
 
 /** What the commands need of an engine; bootstrap's Engine provides it. */
 export interface CliEngine {
@@ -9,6 +9,7 @@ export interface CliEngine {
   readonly records: RecordsService;
   readonly ingest: IngestService;
   readonly models: { get(role: string): unknown };
+  readonly registry: Pick<ModelRegistry, 'list' | 'show' | 'promote' | 'rollback'>;
   readonly recommend: Pick<RecommendService, 'recommend'>;
   status(): Promise<{ counts: { users: number } }>;
   seedDemo(onProgress?: (done: number, total: number) => void): Promise<{ seeded: boolean; users: number; items: number; events: number }>;

@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { modelsCommand } from './commands/models.js';
 import { recommendCommand } from './commands/recommend.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
@@ -32,6 +33,7 @@ export function buildProgram(createEngine: EngineFactory, migrateStorage?: Stora
   algorithmsCommand(program);
   keysCommand(program);
   migrateCommand(program, migrateStorage);
+  modelsCommand(program, createEngine);
   return program;
 }
 

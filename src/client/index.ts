@@ -54,11 +54,13 @@ export class MagpieClient {
     return this.http.request('GET', '/api/status');
   }
 
-  /** Trained models, newest first (optionally of one name). */
-  async models(name?: string): Promise<T.ApiModelMeta[]> {
-    const out = await this.http.request<{ items?: T.ApiModelMeta[]; models?: T.ApiModelMeta[] }>('GET', `/api/models${queryString({ name })}`);
-    return out.models ?? out.items ?? [];
-  }
+  /** The model registry: every trained version, newest first, with its state and gate verdict. */
+  readonly models = {
+    list: (name?: string): Promise<T.ApiModelMeta[]> =>
+      this.http.request<{ models: T.ApiModelMeta[] }>('GET', `/api/models${queryString({ name })}`).then((r) => r.models),
+    get: (name: string, version: number): Promise<T.ApiModelMeta> =>
+      this.http.request<{ model: T.ApiModelMeta }>('GET', path`/api/models/${name}/${version}`).then((r) => r.model),
+  };
 
   readonly users = {
     list: (q: PageQuery = {}): Promise<T.ApiPage<T.ApiUser>> => this.http.request('GET', `/api/users${queryString({ ...q })}`),
@@ -124,5 +126,11 @@ export class MagpieClient {
     inspect: (user: string, q: SurfaceQuery & { rankedLimit?: number } = {}): Promise<T.ApiInspection> =>
       this.http.request('GET', path`/api/admin/inspect/${user}` + queryString({ ...q })),
     evaluate: (req: T.ApiEvaluationRequest = {}): Promise<T.ApiEvaluation> => this.http.request('POST', '/api/admin/eval', req),
+    /** Puts this version in service; the one serving before it is retired. */
+    promote: (name: string, version: number): Promise<T.ApiModelMeta> =>
+      this.http.request<{ model: T.ApiModelMeta }>('POST', path`/api/admin/models/${name}/${version}/promote`).then((r) => r.model),
+    /** The version that served before the current one serves again (409 NOTHING_TO_ROLL_BACK without one). */
+    rollback: (name: string): Promise<T.ApiModelMeta> =>
+      this.http.request<{ model: T.ApiModelMeta }>('POST', path`/api/admin/models/${name}/rollback`).then((r) => r.model),
   };
 }

@@ -49,6 +49,8 @@ describe('parseConfig', () => {
       onStart: 'if-missing',
       holdoutFraction: 0.1,
       inWorker: true,
+      gate: { enabled: true, metric: 'ndcg@20', tolerance: 0.02 },
+      driftWindow: 10_000,
       models: {
         main: { algorithm: 'blend', params: {} },
         similar: { algorithm: 'itemknn', params: {} },

@@ -136,6 +136,29 @@ export const configSchema = z.strictObject({
         .default(0.1)
         .describe('Share of the newest events held out to measure each trained model; 0 skips it.'),
       inWorker: z.boolean().default(true).describe('Train in a worker thread so serving stays responsive.'),
+      gate: z
+        .strictObject({
+          enabled: z.boolean().default(true).describe('Promote a newly trained model only if it passes the validation gate; off: every new model serves.'),
+          metric: z
+            .string()
+            .regex(/^(recall|ndcg|precision|map|mrr|hitrate|coverage)@(10|20)$/, 'a holdout metric: recall, ndcg, precision, map, mrr, hitrate or coverage, @10 or @20')
+            .default('ndcg@20')
+            .describe('The holdout metric the gate compares (higher is better).'),
+          tolerance: z
+            .number()
+            .min(0)
+            .max(1)
+            .default(0.02)
+            .describe("How much worse than the serving model's score, as a fraction of it, a new model may be and still be promoted."),
+        })
+        .prefault({})
+        .describe('The validation gate between a trained model and serving (docs/models.md).'),
+      driftWindow: z
+        .number()
+        .int()
+        .min(100)
+        .default(10_000)
+        .describe("Event-log records on each side of the drift signal: the last ones the serving model's snapshot had applied, and the last ones now."),
       models: z
         .record(z.string(), modelSpec.nullable())
         .default({})

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   ITEM_NOT_FOUND: 'No item has this id.',
   SURFACE_NOT_FOUND: 'No surface (serving pipeline) has this name.',
   MODEL_NOT_FOUND: 'No trained model has this name or version.',
+  NOTHING_TO_ROLL_BACK: 'No earlier promotion of this model name stands to roll back to.',
   UNKNOWN_USER: 'An event names a user that does not exist and on-the-fly creation is off.',
   UNKNOWN_ITEM: 'An event names an item that does not exist and on-the-fly creation is off.',
   UNKNOWN_FEEDBACK_TYPE: 'An event has a feedback type that is not configured.',

@@ -16,6 +16,8 @@ export interface Candidate {
   score: number;
   /** The ranker's feature row for this request (logged with the impression, for training). */
   features?: Float64Array | undefined;
+  /** The item's attributes, when the source that proposed it had them at hand (saves a lookup). */
+  attrs?: ItemAttributes | undefined;
 }
 
 /** What post-processing rules and ranking features may read about an item, from memory. */

@@ -80,6 +80,9 @@ function meta(name: string, algorithm: string): ModelMeta {
     trainingSeconds: 0,
     data: { users: 0, items: 0, interactions: 0, events: 0, from: null, to: null },
     bytes: 0,
+    state: 'serving',
+    promotedAt: 0,
+    gate: null,
   };
 }
 

@@ -33,6 +33,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /metrics': 'read',
   'GET /api/status': 'read',
   'GET /api/models': 'read',
+  'GET /api/models/:name/:version': 'read',
   'GET /api/stats/ctr': 'read',
   'GET /api/stats/events': 'read',
   'GET /api/me': 'read',
@@ -61,6 +62,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/admin/train': 'admin',
   'GET /api/admin/inspect/:user': 'admin',
   'POST /api/admin/eval': 'admin',
+  'POST /api/admin/models/:name/:version/promote': 'admin',
+  'POST /api/admin/models/:name/rollback': 'admin',
 };
 
 const RANK: Record<ApiRole, number> = { read: 1, write: 2, admin: 3 };

@@ -15,7 +15,7 @@ import type {
 import type { upsertedOut } from './routes/common.js';
 import type { ingestOut } from './routes/events.js';
 import type { ctrOut } from './routes/recommend.js';
-import type { modelMetaOut } from './routes/system.js';
+import type { modelMetaOut } from './routes/models.js';
 
 /**
  * The API's wire types, inferred from the zod schemas the routes validate and serialise with,

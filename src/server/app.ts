@@ -15,6 +15,7 @@ import { installRateLimit } from './rate-limit.js';
 import { eventRoutes } from './routes/events.js';
 import { insightRoutes } from './routes/insight.js';
 import { itemRoutes } from './routes/items.js';
+import { modelRoutes } from './routes/models.js';
 import { recommendRoutes } from './routes/recommend.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
@@ -108,6 +109,7 @@ export async function buildServer(deps: ServerDeps, opts: BuildServerOptions = {
 
   deps.metrics.install(app);
   systemRoutes(app, deps);
+  modelRoutes(app, deps);
   userRoutes(app, deps);
   itemRoutes(app, deps);
   eventRoutes(app, deps);

@@ -4,9 +4,11 @@ import type {
   Audience,
   AudienceQuery,
   CurrentDataEvaluation,
+  DriftSignal,
   EvaluateRequest,
   IngestService,
   InspectService,
+  ModelRegistry,
   RecommendService,
   RecordsService,
   Schemas,
@@ -21,6 +23,8 @@ export interface EngineStatus {
   training: { state: 'idle' | 'running'; lastRunAt: number | null; lastError: string | null };
   /** Events appended but not yet applied. */
   logLag: number;
+  /** How far recent events have moved from the serving main model's training snapshot; null: unknown. */
+  drift: DriftSignal | null;
 }
 
 /** What the HTTP layer needs from the engine; bootstrap provides it. */
@@ -33,6 +37,8 @@ export interface ServerDeps {
   metrics: ServerMetrics;
   status(): Promise<EngineStatus>;
   listModels(name?: string): Promise<ModelMeta[]>;
+  /** List, show, promote and roll back model versions (promote and rollback swap this server's models at once). */
+  registry: Pick<ModelRegistry, 'list' | 'show' | 'promote' | 'rollback'>;
   /** Click-through rates from the impression store (after flushing queued impressions). */
   ctr(q: CtrQuery): Promise<CtrRow[]>;
   /** Starts a training run and resolves when it has finished and its models are in service. */

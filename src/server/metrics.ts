@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DriftSignal } from '../services/index.js';
 
 export interface MetricsSources {
   /** Models in service: role, version, trainedAt (ms). */
@@ -8,7 +9,11 @@ export interface MetricsSources {
   logLag: () => Promise<number>;
   /** The per-user results cache of this process: lookups that hit and missed, entries held. */
   cache: () => { hits: number; misses: number; entries: number };
+  /** The drift signal of the serving model (services/drift.ts); absent or null: not known. */
+  drift?: () => Promise<DriftSignal | null>;
 }
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /** Prometheus metrics for one engine (its own registry, so several engines never collide). */
 export class ServerMetrics {
@@ -16,6 +21,11 @@ export class ServerMetrics {
   readonly requestSeconds: Histogram<'method' | 'route' | 'status'>;
   readonly eventsIngested: Counter;
   readonly recommendations: Counter<'kind'>;
+  readonly listSeconds: Histogram<'route' | 'surface'>;
+  readonly trainingSeconds: Histogram;
+  readonly modelsTrained: Counter<'role' | 'outcome'>;
+  /** The surface each list response was served through, read back when the response is timed. */
+  private readonly surfaceOf = new WeakMap<FastifyRequest, string>();
 
   constructor(sources: MetricsSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'magpie_' });
@@ -23,7 +33,26 @@ export class ServerMetrics {
       name: 'magpie_http_request_duration_seconds',
       help: 'HTTP request latency by route.',
       labelNames: ['method', 'route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: LATENCY_BUCKETS,
+      registers: [this.registry],
+    });
+    this.listSeconds = new Histogram({
+      name: 'magpie_list_duration_seconds',
+      help: 'Latency of the routes that serve a list (recommend, rerank, similar, popular…), by route and surface.',
+      labelNames: ['route', 'surface'],
+      buckets: LATENCY_BUCKETS,
+      registers: [this.registry],
+    });
+    this.trainingSeconds = new Histogram({
+      name: 'magpie_training_duration_seconds',
+      help: 'Wall time of training runs that finished in this process (every role, gate included).',
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600],
+      registers: [this.registry],
+    });
+    this.modelsTrained = new Counter({
+      name: 'magpie_models_trained_total',
+      help: 'Models trained in this process, by role and gate outcome (promoted, refused).',
+      labelNames: ['role', 'outcome'],
       registers: [this.registry],
     });
     this.eventsIngested = new Counter({
@@ -77,6 +106,24 @@ export class ServerMetrics {
         this.set(sources.cache().entries);
       },
     });
+    const drift = sources.drift;
+    if (drift) {
+      for (const [side, help] of [
+        ['items', 'item popularity'],
+        ['users', 'user activity'],
+      ] as const) {
+        new Gauge({
+          name: `magpie_drift_${side}_jsd`,
+          help: `Jensen-Shannon divergence (bits, 0..1) of ${help} between the serving main model's training snapshot and recent events (last N positive events each).`,
+          registers: [this.registry],
+          async collect() {
+            this.reset();
+            const signal = await drift().catch(() => null);
+            if (signal) this.set(signal[side]);
+          },
+        });
+      }
+    }
     new Gauge({
       name: 'magpie_event_log_lag',
       help: 'Events appended to the log and not yet applied.',
@@ -89,12 +136,25 @@ export class ServerMetrics {
 
   /** Times every request under its route pattern (not its URL, to keep label cardinality low). */
   install(app: FastifyInstance): void {
+    // A list response (it has a request id) names the surface it went through, if any: noted
+    // here, before it is serialised. Popular, trending and latest have none ("none").
+    app.addHook('preSerialization', async (req, _reply, payload) => {
+      const list = payload as { surface?: unknown; requestId?: unknown } | null;
+      if (typeof list?.requestId === 'string') this.surfaceOf.set(req, typeof list.surface === 'string' ? list.surface : 'none');
+      return payload;
+    });
     app.addHook('onResponse', async (req, reply) => {
       const route = req.routeOptions.url ?? 'unmatched';
-      this.requestSeconds.observe(
-        { method: req.method, route, status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
+      const seconds = reply.elapsedTime / 1000;
+      this.requestSeconds.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
+      const surface = this.surfaceOf.get(req);
+      if (surface !== undefined) this.listSeconds.observe({ route, surface }, seconds);
     });
+  }
+
+  /** Records a finished training run: its duration and each model's gate outcome. */
+  trainingDone(seconds: number, models: readonly { name: string; state: string }[]): void {
+    this.trainingSeconds.observe(seconds);
+    for (const m of models) this.modelsTrained.inc({ role: m.name, outcome: m.state === 'serving' ? 'promoted' : 'refused' });
   }
 }

@@ -16,6 +16,7 @@ export class CatalogCache implements ItemCatalog {
   /** Bumped by every change, so masks built for a model's item index know when to rebuild. */
   private version = 0;
   private readonly masks = new WeakMap<IdIndex, { version: number; mask: Uint8Array }>();
+  private readonly byIndex = new WeakMap<IdIndex, { version: number; entries: (Entry | undefined)[] }>();
   /** Visible items, newest first; rebuilt on the next read after a change. */
   private newestFirst: Entry[] | null = null;
 
@@ -101,6 +102,18 @@ export class CatalogCache implements ItemCatalog {
     for (let i = 0; i < ids.size; i++) mask[i] = this.isRecommendable(ids.idAt(i)) ? 1 : 0;
     this.masks.set(ids, { version: this.version, mask });
     return mask;
+  }
+
+  /**
+   * Per item index of `ids` (a model's items), its attributes: built once per catalogue change,
+   * so a source proposing a model's items hands their attributes on without a lookup by id.
+   */
+  attributesByIndex(ids: IdIndex): readonly (ItemAttributes | undefined)[] {
+    const cached = this.byIndex.get(ids);
+    if (cached && cached.version === this.version) return cached.entries;
+    const entries = Array.from({ length: ids.size }, (_, i) => this.entries.get(ids.idAt(i)));
+    this.byIndex.set(ids, { version: this.version, entries });
+    return entries;
   }
 
   isRecommendable(id: string): boolean {

@@ -15,3 +15,6 @@ export * from './log-watcher.js';
 export * from './inspect.js';
 export * from './evaluate.js';
 export * from './audience.js';
+export * from './model-gate.js';
+export * from './model-registry.js';
+export * from './drift.js';

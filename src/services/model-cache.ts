@@ -8,8 +8,9 @@ export interface ModelCacheEvents {
 }
 
 /**
- * The models in service, one per role, swapped in place when the store holds a newer version:
- * requests in flight keep the object they started with, the next one gets the new model.
+ * The models in service, one per role: the version the registry marks serving for the role,
+ * swapped in place when another version becomes serving (a promotion, or a rollback to an older
+ * one). Requests in flight keep the object they started with, the next one gets the new model.
  */
 export class ModelCache implements ModelSet {
   private readonly current = new Map<string, ServingModel>();
@@ -32,14 +33,14 @@ export class ModelCache implements ModelSet {
     return [...this.current.values()];
   }
 
-  /** Loads any role whose stored version differs from the one in service. Returns roles swapped. */
+  /** Loads any role whose serving version differs from the one in service. Returns roles swapped. */
   async refresh(): Promise<string[]> {
     const swapped: string[] = [];
     for (const role of this.roles) {
       try {
-        const latest = await this.store.latestVersion(role);
-        if (latest === 0 || latest === this.current.get(role)?.meta.version) continue;
-        const stored = await this.store.latest(role);
+        const serving = await this.store.servingVersion(role);
+        if (serving === 0 || serving === this.current.get(role)?.meta.version) continue;
+        const stored = await this.store.get(role, serving);
         if (!stored) continue;
         const model = getAlgorithm(stored.meta.algorithm).deserialize(stored.blob);
         const sm = { model, meta: stored.meta };

@@ -48,6 +48,8 @@ describe('learned ranker training', () => {
     expect(result!.promoted, result!.reason).toBe(true);
     const saved = await models.latest(rankerModelName('home'));
     expect(saved!.meta.metrics['ndcg@10']!).toBeGreaterThan(saved!.meta.metrics['ndcg@10 default']!);
+    expect(saved!.meta).toMatchObject({ state: 'serving', gate: { passed: true, metric: 'ndcg@10', reason: result!.reason } });
+    expect(await models.servingVersion(rankerModelName('home'))).toBe(1);
     // Serving swaps it in for the fusion on that surface only.
     const surfaces = new SurfaceSet(config, { get: () => undefined });
     expect(surfaces.learnedSurfaces()).toEqual(['home']);

@@ -26,8 +26,11 @@ const RANKER_WINDOW_DAYS = 30;
 /**
  * Trains the learned ranker of every surface whose `ranker.type` is `learned`, from its logged
  * impressions of the last 30 days and their attributed outcomes (graded by the positive feedback
- * types' weights). A ranker is stored (and so served) only when trainLearnedRanker promotes it:
- * enough groups with an outcome, and better NDCG@10 on held-out groups than the default fusion.
+ * types' weights). Its gate is trainLearnedRanker's rule: enough groups with an outcome, and
+ * better NDCG@10 on held-out groups than the default fusion. A ranker that passes is stored and
+ * promoted (served); one that trained but did not beat the fusion is stored as a candidate with
+ * the reason, like a model the validation gate refused; none is stored when too few groups had
+ * an outcome to train one.
  */
 export async function trainRankers(
   deps: { config: MagpieConfig; impressions: ImpressionStore; models: ModelStore; now: number },
@@ -53,7 +56,7 @@ export async function trainRankers(
     const incumbent = new DefaultRanker(assembler.names, { method: sc.ranker.method, rrfK: sc.ranker.rrfK, weights: sc.ranker.weights });
     const result = trainLearnedRanker(groups, { featureNames: assembler.names, incumbent, seed: config.training.seed });
     let saved: ModelMeta | null = null;
-    if (result.promoted && result.model) {
+    if (result.model) {
       const heldOut = result.heldOut;
       saved = await deps.models.save(
         {
@@ -64,9 +67,19 @@ export async function trainRankers(
           trainedAt: deps.now,
           trainingSeconds: (performance.now() - t0) / 1000,
           data: { users: 0, items: 0, interactions: groups.features.rows, events: groups.groups.length - 1, from, to: deps.now },
+          gate: {
+            passed: result.promoted,
+            metric: 'ndcg@10',
+            candidate: heldOut?.learned ?? null,
+            // The learned ranker is judged against the default fusion, which always serves as the fallback.
+            serving: heldOut?.incumbent ?? null,
+            tolerance: 0,
+            reason: result.reason,
+          },
         },
         result.model.serialize(),
       );
+      if (result.promoted) saved = await deps.models.promote(saved.name, saved.version);
     }
     results.push({ surface, promoted: result.promoted, reason: result.reason, saved });
   }

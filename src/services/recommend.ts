@@ -118,15 +118,16 @@ export class RecommendService {
   }
 
   /**
-   * Puts newer learned rankers in service for the surfaces configured with ranker.type learned
-   * (the default fusion serves until a training run has promoted one). Returns surfaces swapped.
+   * Puts the serving learned ranker (promoted, or restored by a rollback) in service for the
+   * surfaces configured with ranker.type learned (the default fusion serves until a training run
+   * has promoted one). Returns surfaces swapped.
    */
   async refreshRankers(models: ModelStore): Promise<string[]> {
     const swapped: string[] = [];
     for (const name of this.surfaces.learnedSurfaces()) {
-      const version = await models.latestVersion(rankerModelName(name));
+      const version = await models.servingVersion(rankerModelName(name));
       if (version === 0 || version === this.surfaces.learnedVersion(name)) continue;
-      const stored = await models.latest(rankerModelName(name));
+      const stored = await models.get(rankerModelName(name), version);
       if (!stored) continue;
       this.surfaces.useLearned(name, stored.blob, stored.meta.version);
       this.cache.clear();
@@ -263,6 +264,7 @@ export class RecommendService {
       blocked,
       blockedForUser,
       blockedIndex,
+      attributesIndex: (ids) => catalog.attributesByIndex(ids),
     };
   }
 

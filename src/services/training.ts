@@ -5,6 +5,7 @@ import { SnapshotBuilder, alignItemContent, timeSplit, type Split, type Training
 import { evaluateModel } from '../eval/index.js';
 import { nnz } from '../math/index.js';
 import type { DataStore, ImpressionStore, ModelMeta, ModelStore, NewModel, TrainingDataStats } from '../ports/index.js';
+import { judgeCandidate } from './model-gate.js';
 import { trainRankers, type RankerTrainingResult } from './ranker-training.js';
 
 export interface TrainingDeps {
@@ -20,9 +21,12 @@ export interface TrainOptions {
   /** Train only these roles (default: every configured one). */
   roles?: readonly string[] | undefined;
   progress?: ((p: TrainProgress) => void) | undefined;
+  /** The event-log seq the store had applied when the run began (kept in data.logSeq for the drift signal). */
+  logSeq?: number | undefined;
 }
 
 export interface TrainingSummary {
+  /** Every model saved by this run: serving when the gate passed it, else a candidate (meta.gate says why). */
   models: ModelMeta[];
   /** Roles not trained this run, and why (e.g. a content model without item content). */
   skipped?: { role: string; reason: string }[];
@@ -38,8 +42,10 @@ const MIN_EVENTS_FOR_HOLDOUT = 100;
 
 /**
  * One training run: snapshot the store, train every configured model role, measure each on a
- * time-based holdout (the newest events), retrain on everything and, once every role has
- * trained, store the results with their parameters, metrics, timing and data statistics.
+ * time-based holdout (the newest events), judge it against the role's serving model (the
+ * validation gate, model-gate.ts), retrain on everything and, once every role has trained, store
+ * the results with their parameters, metrics, gate verdict, timing and data statistics. A model
+ * the gate passed is promoted to serving; one it refused stays a candidate.
  * Callers that share a store with other processes run it under withTrainingLease.
  */
 export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): Promise<TrainingSummary> {
@@ -61,7 +67,7 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
       : null;
   // The holdout's training part is built from events alone: give it the catalogue's content.
   if (holdout && full.content) holdout.train = { ...holdout.train, content: alignItemContent(full.content, full.items, holdout.train.items) };
-  const stats = dataStats(full, events);
+  const stats: TrainingDataStats = { ...dataStats(full, events), logSeq: opts.logSeq ?? null };
 
   const trained: TrainedRole[] = [];
   const skipped: { role: string; reason: string }[] = [];
@@ -87,7 +93,10 @@ export async function trainModels(deps: TrainingDeps, opts: TrainOptions = {}): 
   // Saved only once every role has trained: a run that fails (or is stopped) part-way leaves
   // every model in service as it was, rather than some roles new and some old.
   const saved: ModelMeta[] = [];
-  for (const t of trained) saved.push(await deps.models.save(t.meta, t.blob));
+  for (const t of trained) {
+    const meta = await deps.models.save(t.meta, t.blob);
+    saved.push(t.meta.gate?.passed === false ? meta : await deps.models.promote(meta.name, meta.version));
+  }
   const rankers = deps.impressions ? await trainRankers({ config, impressions: deps.impressions, models: deps.models, now }) : [];
   return { models: saved, skipped, rankers, seconds: (performance.now() - started) / 1000 };
 }
@@ -120,16 +129,33 @@ async function trainRole(
     seed: deps.config.training.seed,
     progress: (p: TrainProgress) => progress({ ...p, stage: `${role}: ${stage}${p.stage ? ` (${p.stage})` : ''}` }),
   });
+  const measurable = holdout !== null && holdout.test.users.length > 0 ? holdout : null;
   let metrics: Record<string, number> = {};
-  if (holdout && holdout.test.users.length > 0) {
-    const probe: Model = await algorithm.train(holdout.train, params, ctx('holdout'));
-    metrics = evaluateModel(probe, holdout, { k: HOLDOUT_K }).metrics;
+  if (measurable) {
+    const probe: Model = await algorithm.train(measurable.train, params, ctx('holdout'));
+    metrics = evaluateModel(probe, measurable, { k: HOLDOUT_K }).metrics;
   }
+  const servingVersion = await deps.models.servingVersion(role);
+  const gate = await judgeCandidate({
+    gate: deps.config.training.gate,
+    algorithm: algorithm.name,
+    params,
+    metrics,
+    serving: servingVersion === 0 ? null : await deps.models.meta(role, servingVersion),
+    remeasure: async (name, servingParams) => {
+      if (!measurable) throw new Error('there is no holdout');
+      const other = getAlgorithm(name);
+      const recipe = other.paramsSchema.safeParse(servingParams);
+      if (!recipe.success) throw new Error(`its parameters no longer parse: ${recipe.error.issues[0]?.message}`);
+      const probe: Model = await other.train(measurable.train, recipe.data, ctx('holdout, serving recipe'));
+      return evaluateModel(probe, measurable, { k: HOLDOUT_K }).metrics;
+    },
+  });
   const t0 = performance.now();
   const model = await algorithm.train(full, params, ctx('training'));
   const trainingSeconds = (performance.now() - t0) / 1000;
   return {
-    meta: { name: role, algorithm: algorithm.name, params: params as JsonObject, metrics, trainedAt: now, trainingSeconds, data: stats },
+    meta: { name: role, algorithm: algorithm.name, params: params as JsonObject, metrics, trainedAt: now, trainingSeconds, data: stats, gate },
     blob: model.serialize(),
   };
 }

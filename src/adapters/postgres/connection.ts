@@ -100,6 +100,7 @@ export function tablesOf(schema: string) {
     models: t('models'),
     modelParts: t('model_parts'),
     modelHeads: t('model_heads'),
+    modelPromotions: t('model_promotions'),
     impressions: t('impressions'),
     attributeOutcomes: t('attribute_outcomes'),
     leases: t('leases'),

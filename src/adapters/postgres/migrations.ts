@@ -3,7 +3,7 @@ import { MagpieError } from '../../core/index.js';
 import { advisoryKey, createPool, inTransaction, parsePostgresUrl, tablesOf } from './connection.js';
 import type { PostgresOptions, Tables } from './connection.js';
 import { translatePgError } from './postgres-errors.js';
-import { coreSchema, impressionsSchema, leasesSchema } from './schema-sql.js';
+import { coreSchema, impressionsSchema, leasesSchema, modelRegistrySchema } from './schema-sql.js';
 
 /**
  * One step of the schema's history, recorded in magpie_migrations when applied. Steps are never
@@ -19,6 +19,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 1, name: 'users, items, events, event log with offsets, models', sql: coreSchema },
   { version: 2, name: 'impressions with attributed outcomes', sql: impressionsSchema },
   { version: 3, name: 'leases (one trainer at a time)', sql: leasesSchema },
+  { version: 4, name: 'model registry: state per version, promotion history', sql: modelRegistrySchema },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]?.version ?? 0;

@@ -172,3 +172,33 @@ export function leasesSchema(t: Tables): string {
     );
   `;
 }
+
+export function modelRegistrySchema(t: Tables): string {
+  return `
+    -- The registry: a state per version and the history of promotions (see docs/models.md).
+    ALTER TABLE ${t.models} ADD COLUMN state text NOT NULL DEFAULT 'candidate'
+      CHECK (state IN ('candidate', 'serving', 'retired'));
+    ALTER TABLE ${t.models} ADD COLUMN promoted_at bigint;           -- ms; NULL: never served
+
+    -- One row per promotion; a rollback stamps rolled_back_at on the newest standing one.
+    CREATE TABLE ${t.modelPromotions} (
+      seq bigserial PRIMARY KEY,
+      name text NOT NULL,
+      version integer NOT NULL,
+      promoted_at bigint NOT NULL,
+      rolled_back_at bigint
+    );
+    CREATE INDEX ON ${t.modelPromotions} (name, seq);
+
+    -- Before the registry every saved model went into service in turn: each version was promoted
+    -- when it was trained, and the newest of each name serves now.
+    INSERT INTO ${t.modelPromotions} (name, version, promoted_at)
+      SELECT name, version, (meta->>'trainedAt')::bigint FROM ${t.models} ORDER BY saved_seq;
+    UPDATE ${t.models} SET state = 'retired', promoted_at = (meta->>'trainedAt')::bigint;
+    UPDATE ${t.models} AS m SET state = 'serving'
+      WHERE version = (SELECT max(version) FROM ${t.models} AS n WHERE n.name = m.name);
+
+    -- At most one serving version per name, whoever writes.
+    CREATE UNIQUE INDEX ON ${t.models} (name) WHERE state = 'serving';
+  `;
+}

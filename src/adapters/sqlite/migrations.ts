@@ -136,6 +136,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'model registry: a state per version (one serving per name) and the promotion history',
+    up(db) {
+      db.exec(`
+        ALTER TABLE models ADD COLUMN state TEXT NOT NULL DEFAULT 'candidate'; -- candidate | serving | retired
+        ALTER TABLE models ADD COLUMN promoted_at INTEGER;                   -- ms; NULL: never served
+
+        -- One row per promotion; a rollback stamps rolled_back_at on the newest standing one.
+        CREATE TABLE model_promotions (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          promoted_at INTEGER NOT NULL,
+          rolled_back_at INTEGER
+        );
+        CREATE INDEX model_promotions_by_name ON model_promotions (name, seq);
+
+        -- Before the registry every saved model went into service in turn: each version was
+        -- promoted when it was trained, and the newest of each name serves now.
+        INSERT INTO model_promotions (name, version, promoted_at)
+          SELECT name, version, json_extract(meta, '$.trainedAt') FROM models ORDER BY saved_seq;
+        UPDATE models SET state = 'retired', promoted_at = json_extract(meta, '$.trainedAt');
+        UPDATE models SET state = 'serving'
+          WHERE version = (SELECT MAX(version) FROM models AS m WHERE m.name = models.name);
+
+        -- The database keeps the rule "at most one serving version per name", whoever writes.
+        CREATE UNIQUE INDEX models_one_serving ON models (name) WHERE state = 'serving';
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatTable } from '../../eval/index.js';
 import { storageOverrides, type EngineFactory, type StorageOptions } from '../engine-port.js';
+import { say } from '../output.js';
 import { progressReporter } from '../progress.js';
 
 export function trainCommand(program: Command, createEngine: EngineFactory): void {
@@ -25,11 +26,14 @@ export function trainCommand(program: Command, createEngine: EngineFactory): voi
           m.name,
           m.algorithm,
           `v${m.version}`,
+          m.state,
           m.trainingSeconds.toFixed(2),
           ...metricNames.map((n) => (m.metrics[n] === undefined ? '-' : m.metrics[n]!.toFixed(4))),
         ]);
-        process.stdout.write(`${formatTable(['role', 'algorithm', 'version', 'train s', ...metricNames.map((n) => `holdout ${n}`)], rows)}\n`);
+        process.stdout.write(`${formatTable(['role', 'algorithm', 'version', 'state', 'train s', ...metricNames.map((n) => `holdout ${n}`)], rows)}\n`);
         process.stdout.write(`trained in ${summary.seconds.toFixed(1)} s\n`);
+        // A model the validation gate refused stays a candidate: say why (magpie models promote overrides).
+        for (const m of summary.models) if (m.state !== 'serving') say(`${m.name} v${m.version} not promoted: ${m.gate?.reason ?? 'no gate verdict'}`);
       } finally {
         progress.stop();
         await engine.close();

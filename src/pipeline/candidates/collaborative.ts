@@ -43,7 +43,8 @@ export function collaborativeSource(retrieval: VectorRetrieval, role = 'main', n
         const s = scores;
         top = topK(s, limit, (i) => s[i] === 0 || skip(i));
       }
-      return Array.from(top.indices, (i, r) => candidate(ids.idAt(i), name, top.scores[r]!, PERSONAL_REASON));
+      const attrs = input.attributesIndex?.(ids);
+      return Array.from(top.indices, (i, r) => candidate(ids.idAt(i), name, top.scores[r]!, PERSONAL_REASON, attrs?.[i]));
     },
     scoreItems(input, wanted) {
       const model = modelOf(input, role);

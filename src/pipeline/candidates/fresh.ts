@@ -1,4 +1,4 @@
-import { candidate, type CandidateSource, type SourceInput } from './source.js';
+import { candidate, type CandidateSource, type NewestItem, type SourceInput } from './source.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,7 +22,7 @@ export function freshSource(opts: FreshSourceOptions): CandidateSource {
     generate(input, limit) {
       const profile = profileOf(input);
       const blocked = input.blockedForUser ?? input.blocked;
-      const scored: { id: string; score: number; category: string | undefined }[] = [];
+      const scored: { item: NewestItem; score: number }[] = [];
       const newest = input.newest();
       const end = Math.min(newest.length, opts.scan);
       for (let n = 0; n < end; n++) {
@@ -35,10 +35,13 @@ export function freshSource(opts: FreshSourceOptions): CandidateSource {
         for (const t of a.tags) affinity += profile.tags.get(t) ?? 0;
         // Recency breaks ties and orders a cold user's list: 1 for a new item, → 0 at maxAgeDays.
         const recency = Math.max(0, 1 - Math.max(0, ageDays) / opts.maxAgeDays);
-        scored.push({ id: a.id, score: affinity + 0.01 * recency, category: a.categories[0] });
+        scored.push({ item: a, score: affinity + 0.01 * recency });
       }
-      scored.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1));
-      return scored.slice(0, limit).map((s) => candidate(s.id, opts.name, s.score, s.category ? `new in ${s.category}` : 'new'));
+      scored.sort((x, y) => y.score - x.score || (x.item.id < y.item.id ? -1 : 1));
+      return scored.slice(0, limit).map(({ item, score }) => {
+        const category = item.categories[0];
+        return candidate(item.id, opts.name, score, category ? `new in ${category}` : 'new', item);
+      });
     },
   };
 }

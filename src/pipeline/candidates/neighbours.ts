@@ -48,11 +48,12 @@ export function neighbourSource(opts: NeighbourSourceOptions): CandidateSource {
           } else if (!skip(j)) total.set(j, { score: s, best: s, bestSeed: seed });
         }
       });
+      const attrs = input.attributesIndex?.(ids);
       return [...total]
-        .map(([j, t]) => ({ id: ids.idAt(j), t }))
+        .map(([j, t]) => ({ j, id: ids.idAt(j), t }))
         .sort((a, b) => b.t.score - a.t.score || (a.id < b.id ? -1 : 1))
         .slice(0, limit)
-        .map(({ id, t }) => candidate(id, opts.name, t.score, reasonFor(input, t.bestSeed)));
+        .map(({ j, id, t }) => candidate(id, opts.name, t.score, reasonFor(input, t.bestSeed), attrs?.[j]));
     },
   };
 }

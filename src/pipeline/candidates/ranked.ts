@@ -1,6 +1,7 @@
 import { topK } from '../../math/index.js';
 import type { Model } from '../../algorithms/index.js';
 import { candidate, modelOf, type CandidateSource, type SourceInput } from './source.js';
+import type { ItemAttributes } from '../candidate.js';
 
 // A non-personalised model ranks every user the same way: sort once per model.
 const rankings = new WeakMap<Model, { order: Int32Array; scores: Float32Array }>();
@@ -43,14 +44,16 @@ export function rankedSource(opts: RankedSourceOptions): CandidateSource {
       const { order, scores } = rankingOf(model);
       const ids = model.items;
       const skip = input.blockedIndex?.(ids) ?? ((i: number): boolean => input.blocked(ids.idAt(i)));
+      const attrs = input.attributesIndex?.(ids);
       const out = [];
       for (let r = 0; r < order.length && out.length < limit; r++) {
         const i = order[r]!;
         if (skip(i)) continue;
         const id = ids.idAt(i);
-        const category = segment ? matchingCategory(input, id, segment) : input.attributes(id)?.categories[0];
+        const a = attrs ? attrs[i] : input.attributes(id);
+        const category = segment ? matchingCategory(a, segment) : a?.categories[0];
         if (segment && category === undefined) continue;
-        out.push(candidate(id, opts.name, scores[i]!, opts.reason(category)));
+        out.push(candidate(id, opts.name, scores[i]!, opts.reason(category), a));
       }
       return out;
     },
@@ -66,7 +69,7 @@ export function rankedSource(opts: RankedSourceOptions): CandidateSource {
   };
 }
 
-function matchingCategory(input: SourceInput, id: string, wanted: readonly string[]): string | undefined {
-  const categories = input.attributes(id)?.categories ?? [];
+function matchingCategory(attrs: ItemAttributes | undefined, wanted: readonly string[]): string | undefined {
+  const categories = attrs?.categories ?? [];
   return wanted.find((c) => categories.includes(c));
 }

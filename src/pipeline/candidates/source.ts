@@ -32,6 +32,8 @@ export interface SourceInput {
    * items of one model (retrieval); sources fall back to `blocked` without it.
    */
   blockedIndex?: ((ids: IdIndex) => (i: number) => boolean) | undefined;
+  /** Attributes by item index of a model (`ids` its item index); sources then attach them. */
+  attributesIndex?: ((ids: IdIndex) => readonly (ItemAttributes | undefined)[]) | undefined;
 }
 
 export interface NewestItem extends ItemAttributes {
@@ -49,8 +51,8 @@ export interface CandidateSource {
   scoreItems?(input: SourceInput, ids: readonly string[]): (number | undefined)[];
 }
 
-export function candidate(id: string, source: string, score: number, reason: string): Candidate {
-  return { id, sourceScores: { [source]: score }, source, reason, score };
+export function candidate(id: string, source: string, score: number, reason: string, attrs?: ItemAttributes): Candidate {
+  return { id, sourceScores: { [source]: score }, source, reason, score, attrs };
 }
 
 /** The model serving a role, or undefined. */

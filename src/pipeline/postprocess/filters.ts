@@ -77,12 +77,12 @@ export function applyFilters(candidates: readonly Candidate[], ctx: PostProcessC
     const c = candidates[i]!;
     if (taken.has(c.id)) continue;
     taken.add(c.id);
-    const a = ctx.attributes(c.id);
+    const a = c.attrs ?? ctx.attributes(c.id);
     if (check(c.id, a) !== undefined) continue;
     // A copy (rules re-score it), which must keep the ranking features: the impression log
     // records them for the learned ranker's training.
     const score = Number.isNaN(c.score) ? -Infinity : c.score;
-    items.push({ id: c.id, sourceScores: c.sourceScores, source: c.source, reason: c.reason, score, ...(c.features ? { features: c.features } : {}) });
+    items.push({ id: c.id, sourceScores: c.sourceScores, source: c.source, reason: c.reason, score, attrs: a, ...(c.features ? { features: c.features } : {}) });
     attrs.push(a!);
   }
   return { items, attrs };

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import type { ModelStore, NewModel } from '../model-store.js';
+import type { ModelMeta, ModelStore, NewModel } from '../model-store.js';
 import { expectMagpieError, describeContract } from './fixtures.js';
+import { describeModelRegistryContract } from './model-registry.contract.js';
 import type { ContractOptions, OpenStore } from './fixtures.js';
 
 function newModel(name: string, overrides: Partial<NewModel> = {}): NewModel {
@@ -14,6 +15,11 @@ function newModel(name: string, overrides: Partial<NewModel> = {}): NewModel {
     data: { users: 10, items: 20, interactions: 30, events: 40, from: null, to: 1_700_000_000_000 },
     ...overrides,
   };
+}
+
+/** What save returns for a new model: a candidate, never promoted. */
+function asSaved(meta: NewModel, version: number, bytes: number): ModelMeta {
+  return { ...meta, gate: meta.gate ?? null, version, bytes, state: 'candidate', promotedAt: null };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -42,7 +48,7 @@ export function describeModelStoreContract(
 
     it('save assigns versions 1, 2, 3… per name and reports the blob size', async () => {
       const first = await models().save(newModel('main'), bytes(1, 2, 3));
-      expect(first).toEqual({ ...newModel('main'), version: 1, bytes: 3 });
+      expect(first).toEqual(asSaved(newModel('main'), 1, 3));
       expect((await models().save(newModel('main'), bytes(4))).version).toBe(2);
       expect((await models().save(newModel('popular'), bytes())).version).toBe(1);
       expect((await models().save(newModel('main'), bytes(5, 6))).version).toBe(3);
@@ -56,7 +62,7 @@ export function describeModelStoreContract(
       await models().save(newModel('main', { algorithm: 'ease' }), blob1);
       await models().save(newModel('main', { algorithm: 'bpr' }), blob2);
       const latest = await models().latest('main');
-      expect(latest?.meta).toEqual({ ...newModel('main', { algorithm: 'bpr' }), version: 2, bytes: 3 });
+      expect(latest?.meta).toEqual(asSaved(newModel('main', { algorithm: 'bpr' }), 2, 3));
       expect(Array.from(latest?.blob ?? [])).toEqual([9, 8, 7]);
       const v1 = await models().get('main', 1);
       expect(v1?.meta.algorithm).toBe('ease');
@@ -94,7 +100,7 @@ export function describeModelStoreContract(
       expect(all.map((m) => `${m.name}@${m.version}`)).toEqual(['similar@1', 'main@2', 'popular@1', 'main@1']);
       const main = await models().list('main');
       expect(main.map((m) => m.version)).toEqual([2, 1]);
-      expect(main[0]).toEqual({ ...newModel('main'), version: 2, bytes: 1 });
+      expect(main[0]).toEqual(asSaved(newModel('main'), 2, 1));
       expect(await models().list('nothing')).toEqual([]);
     });
 
@@ -167,4 +173,5 @@ export function describeModelStoreContract(
       await expectMagpieError(models().releaseLease('training', 'a'), 'STORAGE_FAILED');
     });
   });
+  describeModelRegistryContract(adapter, open, options);
 }

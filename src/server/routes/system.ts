@@ -3,25 +3,7 @@ import { z } from 'zod';
 import type { ServerDeps } from '../deps.js';
 import { errorOut } from '../format.js';
 import { typed } from './common.js';
-
-export const modelMetaOut = z.object({
-  name: z.string(),
-  version: z.number(),
-  algorithm: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  metrics: z.record(z.string(), z.number()),
-  trainedAt: z.string(),
-  trainingSeconds: z.number(),
-  data: z.object({
-    users: z.number(),
-    items: z.number(),
-    interactions: z.number(),
-    events: z.number(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
-  }),
-  bytes: z.number(),
-});
+import { formatModel, modelMetaOut } from './models.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -53,22 +35,6 @@ export function systemRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
   });
 
-  const format = (m: Awaited<ReturnType<ServerDeps['listModels']>>[number]) => ({
-    ...m,
-    trainedAt: new Date(m.trainedAt).toISOString(),
-    data: { ...m.data, from: iso(m.data.from), to: iso(m.data.to) },
-  });
-
-  r.get('/api/models', {
-    schema: {
-      tags: ['models'],
-      summary: 'Trained models, newest first, with parameters, holdout metrics and data statistics.',
-      querystring: z.strictObject({ name: z.string().max(64).optional() }),
-      response: { 200: z.object({ items: z.array(modelMetaOut) }) },
-    },
-    handler: async (req) => ({ items: (await deps.listModels(req.query.name)).map(format) }),
-  });
-
   r.post('/api/admin/train', {
     schema: {
       tags: ['models'],
@@ -77,7 +43,7 @@ export function systemRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     handler: async () => {
       const summary = await deps.train();
-      return { seconds: summary.seconds, models: summary.models.map(format) };
+      return { seconds: summary.seconds, models: summary.models.map(formatModel) };
     },
   });
 }

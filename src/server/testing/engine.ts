@@ -43,6 +43,7 @@ export function serverOn(engine: Engine, opts: BuildServerOptions): Promise<Fast
       }),
       status: () => engine.status(),
       listModels: (name) => engine.stores.models.list(name),
+      registry: engine.registry,
       ctr: (q) => engine.stores.impressions.ctr(q),
       train: () => engine.train(),
       eventCounts: (q) => engine.stores.data.eventCounts(q),

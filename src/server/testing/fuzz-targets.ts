@@ -44,6 +44,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   { route: 'GET /metrics', method: 'GET', url: '/metrics', params: {}, query: {} },
   { route: 'GET /api/status', method: 'GET', url: '/api/status', params: {}, query: {} },
   { route: 'GET /api/models', method: 'GET', url: '/api/models', params: {}, query: { name: 'main' } },
+  { route: 'GET /api/models/:name/:version', method: 'GET', url: '/api/models/:name/:version', params: { ':name': 'main', ':version': '1' }, query: {} },
   { route: 'GET /api/stats/ctr', method: 'GET', url: '/api/stats/ctr', params: {}, query: { by: 'source', surface: 'home', from: '0', to: '4102444800000' } },
   { route: 'GET /api/users', method: 'GET', url: '/api/users', params: {}, query: page },
   { route: 'GET /api/users/:id', method: 'GET', url: '/api/users/:id', params: user, query: {} },
@@ -155,6 +156,14 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     body: { algorithms: ['popularity'], testFraction: 0.2, k: [5], maxEvents: 1000 },
     weight: 0.05,
   },
+  {
+    route: 'POST /api/admin/models/:name/:version/promote',
+    method: 'POST',
+    url: '/api/admin/models/:name/:version/promote',
+    params: { ':name': 'main', ':version': '1' },
+    query: {},
+  },
+  { route: 'POST /api/admin/models/:name/rollback', method: 'POST', url: '/api/admin/models/:name/rollback', params: { ':name': 'main' }, query: {} },
 ];
 
 /** The URL of a target with the given path parameters (already encoded) and raw query text. */
@@ -200,6 +209,8 @@ export async function seedAndTrain(engine: Engine, app: FastifyInstance): Promis
       if (res.statusCode !== 200) throw new Error(`seeding ${url}: ${res.body}`);
     }
   }
+  // Twice: v1 retired and v2 serving, so promoting v1 and rolling back are valid requests.
+  await engine.train();
   await engine.train();
 }
 
