@@ -15,6 +15,7 @@ const allowed = {
   worker: ['core', 'math', 'data', 'ports', 'algorithms', 'pipeline', 'eval', 'config', 'services'],
   cli: ['core', 'math', 'data', 'ports', 'algorithms', 'pipeline', 'eval', 'config', 'services'],
   bootstrap: null, // the composition root may name anything
+  client: ['server'], // types only: see client-types-only
 };
 
 const layerRules = Object.entries(allowed)
@@ -41,6 +42,20 @@ module.exports = {
       to: { path: '^src/[^/]+/.*[^/]+\\.ts$', pathNot: ['^src/$1/', '/index\\.ts$'] },
     },
     {
+      name: 'client-types-only',
+      comment: 'src/client runs in browsers: it may import only types from outside itself (the server\'s schemas), nothing at run time',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { pathNot: '^src/client/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'dashboard-through-client',
+      comment: 'the dashboard talks to the engine only through the typed client (src/client)',
+      severity: 'error',
+      from: { path: '^dashboard/' },
+      to: { path: '^src/', pathNot: '^src/client/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -52,6 +67,6 @@ module.exports = {
     exclude: { path: ['\\.test\\.ts$', '/testing/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 };

@@ -8,8 +8,11 @@ import {
   ExperimentService,
   rankerModelName,
   CatalogSync,
+  EvaluationService,
   DriftMonitor,
   IngestService,
+  InspectService,
+  itemAudience,
   ImpressionLogger,
   LogWatcher,
   outcomesOf,
@@ -180,6 +183,9 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
     shared,
   });
 
+  const inspect = new InspectService({ config, store: stores.data, recommend, now: () => clock.now() });
+  const evaluation = new EvaluationService({ config, store: stores.data, now: () => clock.now() });
+
   /** Swaps in newer models, then warms the serving structures they need before requests do. */
   const refreshModels = async (): Promise<string[]> => {
     const swapped = await models.refresh();
@@ -323,6 +329,13 @@ export async function createEngine(input: MagpieConfigInput | MagpieConfig = {},
         return stores.impressions.ctr(q);
       },
       train: trainNow,
+      eventCounts: (q) => stores.data.eventCounts(q),
+      inspect,
+      audience: async (item, q) => {
+        await impressions.flush();
+        return itemAudience(stores.impressions, item, q);
+      },
+      evaluate: (req) => evaluation.evaluate(req),
     });
     return app;
   };

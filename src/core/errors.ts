@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   TRAINING_FAILED: 'Training did not produce a model.',
   TRAINING_IN_PROGRESS: 'A training run is already in progress.',
   TRAINING_DISABLED: 'This process does not train (training.enabled is false); a trainer process does.',
+  EVALUATION_IN_PROGRESS: 'An evaluation run is already in progress.',
   CONFIG_INVALID: 'The configuration is not valid.',
   INPUT_FILE_INVALID: 'An input file could not be read or parsed.',
   CORRUPT_MODEL: 'A stored model could not be decoded.',

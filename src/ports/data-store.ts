@@ -36,6 +36,22 @@ export interface EventQuery {
   beforeId?: string | undefined;
 }
 
+/** Events per time bucket (eventCounts): buckets start at multiples of bucketMs since the epoch. */
+export interface EventCountQuery {
+  /** Events with timestamp >= from (ms). */
+  from: number;
+  /** Events with timestamp < to (ms). */
+  to: number;
+  /** A positive integer number of ms. */
+  bucketMs: number;
+}
+
+export interface EventBucket {
+  /** ms since the epoch, a multiple of bucketMs. */
+  start: number;
+  events: number;
+}
+
 export interface StoreCounts {
   users: number;
   items: number;
@@ -87,5 +103,7 @@ export interface DataStore {
   scanEvents(batchSize: number): AsyncIterable<FeedbackEvent[]>;
 
   counts(): Promise<StoreCounts>;
+  /** Events per bucket of event time in [from, to), oldest first; empty buckets are left out. */
+  eventCounts(q: EventCountQuery): Promise<EventBucket[]>;
   close(): Promise<void>;
 }

@@ -7,12 +7,14 @@ import { MagpieError } from '../core/index.js';
 import { accessOf } from './access.js';
 import { installAuth, Keyring } from './auth.js';
 import { installCors } from './cors.js';
+import { installDashboard } from './dashboard-static.js';
 import type { ServerDeps } from './deps.js';
 import { sendError } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { installRateLimit } from './rate-limit.js';
 import { eventRoutes } from './routes/events.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { insightRoutes } from './routes/insight.js';
 import { itemRoutes } from './routes/items.js';
 import { modelRoutes } from './routes/models.js';
 import { recommendRoutes } from './routes/recommend.js';
@@ -114,6 +116,8 @@ export async function buildServer(deps: ServerDeps, opts: BuildServerOptions = {
   eventRoutes(app, deps);
   recommendRoutes(app, deps);
   experimentRoutes(app, deps);
+  insightRoutes(app, deps);
+  await installDashboard(app);
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   return app;
 }

@@ -1,6 +1,20 @@
 import type { MagpieConfig } from '../config/index.js';
-import type { CtrQuery, CtrRow, ModelMeta, StoreCounts } from '../ports/index.js';
-import type { DriftSignal, ExperimentService, IngestService, ModelRegistry, RecommendService, RecordsService, Schemas, TrainingSummary } from '../services/index.js';
+import type { CtrQuery, CtrRow, EventBucket, EventCountQuery, ModelMeta, StoreCounts } from '../ports/index.js';
+import type {
+  Audience,
+  AudienceQuery,
+  CurrentDataEvaluation,
+  DriftSignal,
+  EvaluateRequest,
+  ExperimentService,
+  IngestService,
+  InspectService,
+  ModelRegistry,
+  RecommendService,
+  RecordsService,
+  Schemas,
+  TrainingSummary,
+} from '../services/index.js';
 import type { ServerMetrics } from './metrics.js';
 
 export interface EngineStatus {
@@ -31,4 +45,12 @@ export interface ServerDeps {
   ctr(q: CtrQuery): Promise<CtrRow[]>;
   /** Starts a training run and resolves when it has finished and its models are in service. */
   train(): Promise<TrainingSummary>;
+  /** Stored events per time bucket (the dashboard's events-per-minute chart). */
+  eventCounts(q: EventCountQuery): Promise<EventBucket[]>;
+  /** Replays a user's request stage by stage (GET /api/admin/inspect/:user). */
+  inspect: InspectService;
+  /** The users an item was recently shown to (after flushing queued impressions). */
+  audience(item: string, q: AudienceQuery): Promise<Audience>;
+  /** Offline evaluation on the stored data (POST /api/admin/eval). */
+  evaluate(req: EvaluateRequest): Promise<CurrentDataEvaluation>;
 }

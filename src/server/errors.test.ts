@@ -23,6 +23,7 @@ const CLIENT_FAULTS: Partial<Record<ErrorCode, number>> = {
   METHOD_NOT_ALLOWED: 405,
   TRAINING_IN_PROGRESS: 409,
   TRAINING_DISABLED: 409,
+  EVALUATION_IN_PROGRESS: 409,
   NOTHING_TO_ROLL_BACK: 409,
   // Training refused for the store's state (no roles, no positive feedback yet).
   TRAINING_FAILED: 409,

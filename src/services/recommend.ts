@@ -52,7 +52,7 @@ export interface SurfaceQuery extends ListQuery {
 }
 
 /** Onboarding preferences a user may carry in attributes.preferences (cold start). */
-interface Preferences {
+export interface Preferences {
   categories: string[];
   items: string[];
 }
@@ -271,7 +271,8 @@ export class RecommendService {
     return response;
   }
 
-  private sourceInput(user: string, history: UserHistory, prefs: Preferences, now: number, anchor: string | undefined): SourceInput {
+  /** The pipeline's input for a request (public for services/inspect.ts, which replays it). */
+  sourceInput(user: string, history: UserHistory, prefs: Preferences, now: number, anchor: string | undefined): SourceInput {
     const catalog = this.deps.catalog;
     const excludeSeen = this.deps.config.serving.excludeSeen;
     const blockedForUser = (id: string): boolean => history.negatives.has(id) || (excludeSeen && history.seen.has(id));
@@ -336,7 +337,7 @@ function toRecommended(c: Candidate): RecommendedItem {
 }
 
 /** attributes.preferences = { categories: [...], items: [...] }, read leniently. */
-function preferencesOf(user: User | null): Preferences {
+export function preferencesOf(user: User | null): Preferences {
   const p = user?.attributes['preferences'];
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   if (p === null || typeof p !== 'object' || Array.isArray(p)) return { categories: [], items: [] };
@@ -344,7 +345,7 @@ function preferencesOf(user: User | null): Preferences {
 }
 
 /** Onboarding liked items count as positive history (after the real history, weight 1). */
-function withOnboarding(history: UserHistory, prefs: Preferences): UserHistory {
+export function withOnboarding(history: UserHistory, prefs: Preferences): UserHistory {
   for (const id of prefs.items) {
     if (history.negatives.has(id) || history.positives.has(id)) continue;
     history.positives.set(id, 1);
@@ -354,7 +355,7 @@ function withOnboarding(history: UserHistory, prefs: Preferences): UserHistory {
 }
 
 /** One seed per user and day: exploration draws are stable within a day, so pages stay disjoint. */
-function seedOf(user: string, now: number): number {
+export function seedOf(user: string, now: number): number {
   let h = 2166136261 ^ Math.floor(now / DAY_MS);
   for (let i = 0; i < user.length; i++) h = Math.imul(h ^ user.charCodeAt(i), 16777619);
   return h >>> 0;

@@ -85,11 +85,17 @@ export class SurfaceSet {
     }
   }
 
-  run(name: string, input: SourceInput, req: SurfaceRequest): Candidate[] {
+  /** `observe` sees the ranked candidates before post-processing (services/inspect.ts). */
+  run(name: string, input: SourceInput, req: SurfaceRequest, observe?: (ranked: readonly Candidate[]) => void): Candidate[] {
     const b = this.get(name);
     let ranked: RankedRows | undefined;
     const page = runSurface(b.surface, input, req, (candidates) => {
       ranked = this.rank(b, name, candidates, input);
+      // Inspection only: every candidate's full feature row, before post-processing changes them.
+      if (observe) {
+        if (ranked) this.attachFeatures(b, ranked, candidates);
+        observe(candidates);
+      }
     });
     if (ranked) this.attachFeatures(b, ranked, page);
     return page;

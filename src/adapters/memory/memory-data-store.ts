@@ -1,5 +1,7 @@
 import type { FeedbackEvent, Item, Page, User } from '../../core/index.js';
 import type {
+  EventBucket,
+  EventCountQuery,
   DataStore,
   EventQuery,
   InsertEventsOptions,
@@ -9,6 +11,7 @@ import type {
   UserPatch,
 } from '../../ports/index.js';
 import {
+  requireBucketQuery,
   applyItemPatch,
   bareItem,
   bareUser,
@@ -209,6 +212,18 @@ export class MemoryDataStore implements DataStore {
       if (batch.length === 0) return;
       yield batch;
     }
+  }
+
+  async eventCounts(q: EventCountQuery): Promise<EventBucket[]> {
+    this.assertOpen();
+    requireBucketQuery(q);
+    const perBucket = new Map<number, number>();
+    for (const e of this.events.values()) {
+      if (e.timestamp < q.from || e.timestamp >= q.to) continue;
+      const start = Math.floor(e.timestamp / q.bucketMs) * q.bucketMs;
+      perBucket.set(start, (perBucket.get(start) ?? 0) + 1);
+    }
+    return [...perBucket].sort((a, b) => a[0] - b[0]).map(([start, events]) => ({ start, events }));
   }
 
   async counts(): Promise<StoreCounts> {

@@ -1,5 +1,7 @@
 import type { FeedbackEvent, Item, Page, User } from '../../core/index.js';
 import type {
+  EventBucket,
+  EventCountQuery,
   DataStore,
   EventQuery,
   InsertEventsOptions,
@@ -8,7 +10,7 @@ import type {
   StoreCounts,
   UserPatch,
 } from '../../ports/index.js';
-import { requirePositiveInteger } from '../shared/index.js';
+import { requireBucketQuery, requirePositiveInteger } from '../shared/index.js';
 import type { PgLease } from './connection.js';
 import { PostgresCatalog } from './postgres-catalog.js';
 import { PostgresEvents } from './postgres-events.js';
@@ -117,6 +119,11 @@ export class PostgresDataStore implements DataStore {
       afterId = last.id;
       yield batch;
     }
+  }
+
+  async eventCounts(q: EventCountQuery): Promise<EventBucket[]> {
+    requireBucketQuery(q);
+    return this.events.eventCounts(q);
   }
 
   counts(): Promise<StoreCounts> {

@@ -1,5 +1,5 @@
 import type { FeedbackEvent } from '../../core/index.js';
-import type { EventQuery, InsertEventsOptions, StoreCounts } from '../../ports/index.js';
+import type { EventBucket, EventCountQuery, EventQuery, InsertEventsOptions, StoreCounts } from '../../ports/index.js';
 import { bareItem, requirePositiveInteger, unknownReferencesError } from '../shared/index.js';
 import { advisoryKey } from './connection.js';
 import type { PgLease } from './connection.js';
@@ -93,6 +93,16 @@ export class PostgresEvents {
       afterId === null ? [batchSize] : [batchSize, afterId],
     );
     return rows.map(eventFromRow);
+  }
+
+  async eventCounts(q: EventCountQuery): Promise<EventBucket[]> {
+    const rows = await this.lease.query<{ start: string; events: number }>(
+      'eventCounts',
+      `SELECT (ts / $3) * $3 AS start, count(*)::int AS events FROM ${this.t.events}
+        WHERE ts >= $1 AND ts < $2 GROUP BY ts / $3 ORDER BY start`,
+      [q.from, q.to, q.bucketMs],
+    );
+    return rows.map((r) => ({ start: Number(r.start), events: r.events }));
   }
 
   async counts(): Promise<StoreCounts> {

@@ -20,3 +20,10 @@ export function requireNonNegativeInteger(name: string, value: number): void {
     });
   }
 }
+
+/** An eventCounts query: a positive integer bucket and integer bounds (SQL divides integers). */
+export function requireBucketQuery(q: { from: number; to: number; bucketMs: number }): void {
+  requirePositiveInteger('bucketMs', q.bucketMs);
+  requireNonNegativeInteger('from', q.from);
+  requireNonNegativeInteger('to', q.to);
+}

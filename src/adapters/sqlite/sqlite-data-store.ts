@@ -1,5 +1,7 @@
 import type { FeedbackEvent, Item, Page, User } from '../../core/index.js';
 import type {
+  EventBucket,
+  EventCountQuery,
   DataStore,
   EventQuery,
   InsertEventsOptions,
@@ -8,7 +10,7 @@ import type {
   StoreCounts,
   UserPatch,
 } from '../../ports/index.js';
-import { requirePositiveInteger } from '../shared/index.js';
+import { requireBucketQuery, requirePositiveInteger } from '../shared/index.js';
 import type { ConnectionLease } from './connection.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
 import { SqliteEvents } from './sqlite-events.js';
@@ -116,6 +118,11 @@ export class SqliteDataStore implements DataStore {
       afterRowid = batch.lastRowid;
       yield batch.events;
     }
+  }
+
+  async eventCounts(q: EventCountQuery): Promise<EventBucket[]> {
+    requireBucketQuery(q);
+    return this.lease.run('eventCounts', () => this.events.eventCounts(q));
   }
 
   async counts(): Promise<StoreCounts> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FeedbackEvent } from '../../core/index.js';
-import type { EventQuery, InsertEventsOptions } from '../../ports/index.js';
+import type { EventBucket, EventCountQuery, EventQuery, InsertEventsOptions } from '../../ports/index.js';
 import { distinctInOrder, requirePositiveInteger, unknownReferencesError } from '../shared/index.js';
 import { hasSqliteCode } from './sqlite-errors.js';
 import { EVENT_COLUMNS, eventFromRow, eventParams } from './rows.js';
@@ -24,6 +24,7 @@ export class SqliteEvents {
   private readonly byItem: HistoryStatements;
   private readonly eventsAfterRowid: Statement<[number, number], EventRow & { rowid: number }>;
   private readonly countAll: Statement<[], { users: number; items: number; events: number }>;
+  private readonly countPerBucket: Statement<[{ from: number; to: number; bucket: number }], EventBucket>;
   private readonly insertBatch: Database.Transaction<(events: FeedbackEvent[], opts: InsertEventsOptions) => number>;
 
   constructor(
@@ -44,6 +45,11 @@ export class SqliteEvents {
     this.countAll = db.prepare(
       `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM items) AS items,
               (SELECT COUNT(*) FROM events) AS events`,
+    );
+    this.countPerBucket = db.prepare(
+      // better-sqlite3 binds numbers as REAL: the casts make the division an integer one.
+      `SELECT (CAST(ts AS INTEGER) / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS start, COUNT(*) AS events
+         FROM events WHERE ts >= :from AND ts < :to GROUP BY start ORDER BY start`,
     );
     this.insertBatch = db.transaction((events: FeedbackEvent[], opts: InsertEventsOptions): number => {
       if (!opts.createMissing) {
@@ -103,6 +109,11 @@ export class SqliteEvents {
     const rows = this.eventsAfterRowid.all(afterRowid, batchSize);
     const last = rows[rows.length - 1];
     return { events: rows.map(eventFromRow), lastRowid: last === undefined ? afterRowid : last.rowid };
+  }
+
+  /** A scan of the events in range: no index on ts alone (the dashboard's chart is not hot). */
+  eventCounts(q: EventCountQuery): EventBucket[] {
+    return this.countPerBucket.all({ from: q.from, to: q.to, bucket: q.bucketMs });
   }
 
   counts(): { users: number; items: number; events: number } {

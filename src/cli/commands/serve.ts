@@ -109,6 +109,7 @@ function announce(engine: CliEngine, url: string, workers: number): void {
   const local = url.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   say(`Magpie is serving on ${local}${workers > 1 ? ` (${workers} processes)` : ''}`);
   say(`  API reference   ${local}/docs`);
+  say(`  dashboard       ${local}/dashboard/`);
   say(`  try             curl ${local}/api/recommend/${engine.config.demo ? 'alice' : '<user>'}`);
 }
 

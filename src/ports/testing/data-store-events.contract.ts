@@ -225,4 +225,18 @@ export function registerEventContract(store: () => DataStore): void {
     await store().insertEvents([makeEvent('e1', 'u1', 'i1'), makeEvent('e2', 'u2', 'i2')], STRICT);
     expect(await store().counts()).toEqual({ users: 3, items: 2, events: 2 });
   });
+
+  it('counts events per time bucket in [from, to), oldest first, leaving empty buckets out', async () => {
+    const at = [0, 59_999, 60_000, 125_000, 125_001, 200_000, 300_000];
+    await store().insertEvents(at.map((t, k) => makeEvent(`e${k}`, 'u1', 'i1', { timestamp: t })), CREATE);
+    expect(await store().eventCounts({ from: 0, to: 300_000, bucketMs: 60_000 })).toEqual([
+      { start: 0, events: 2 },
+      { start: 60_000, events: 1 },
+      { start: 120_000, events: 2 },
+      { start: 180_000, events: 1 },
+    ]);
+    expect(await store().eventCounts({ from: 60_000, to: 130_000, bucketMs: 3_600_000 })).toEqual([{ start: 0, events: 3 }]);
+    expect(await store().eventCounts({ from: 400_000, to: 500_000, bucketMs: 60_000 })).toEqual([]);
+    await expectMagpieError(store().eventCounts({ from: 0, to: 1, bucketMs: 0 }), 'VALIDATION_FAILED');
+  });
 }

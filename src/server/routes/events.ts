@@ -4,6 +4,8 @@ import type { ServerDeps } from '../deps.js';
 import { errorOut } from '../format.js';
 import { batchBody, typed } from './common.js';
 
+export const ingestOut = z.object({ accepted: z.number(), firstSeq: z.number(), lastSeq: z.number() });
+
 export function eventRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const s = deps.schemas;
   typed(app).post('/api/events', {
@@ -16,7 +18,7 @@ export function eventRoutes(app: FastifyInstance, deps: ServerDeps): void {
         'An event whose id was seen before is ignored, so retrying a batch is safe.',
       body: s.batch(s.eventInput),
       response: {
-        200: z.object({ accepted: z.number(), firstSeq: z.number(), lastSeq: z.number() }),
+        200: ingestOut,
         400: errorOut,
         413: errorOut,
         422: errorOut,

@@ -4,6 +4,11 @@ import type { ServerDeps } from '../deps.js';
 import { errorOut, recommendationJson, recommendationOut } from '../format.js';
 import { listQuery, surfaceQuery, typed } from './common.js';
 
+export const ctrOut = z.object({
+  by: z.string(),
+  rows: z.array(z.object({ key: z.string(), impressions: z.number(), clicks: z.number(), ctr: z.number() })),
+});
+
 export function recommendRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const s = deps.schemas;
   const r = typed(app);
@@ -83,7 +88,7 @@ export function recommendRoutes(app: FastifyInstance, deps: ServerDeps): void {
         to: z.coerce.number().int().optional().describe('Impressions served before this time (ms since the epoch).'),
       }),
       response: {
-        200: z.object({ by: z.string(), rows: z.array(z.object({ key: z.string(), impressions: z.number(), clicks: z.number(), ctr: z.number() })) }),
+        200: ctrOut,
         400: errorOut,
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createEngine, type Engine } from '../../bootstrap/index.js';
+import { EvaluationService, InspectService, itemAudience } from '../../services/index.js';
 import { createApiKey, deepMerge, type ApiRole, type MagpieConfigInput } from '../../config/index.js';
 import { buildServer, type BuildServerOptions } from '../app.js';
 import { ServerMetrics } from '../metrics.js';
@@ -46,6 +47,10 @@ export function serverOn(engine: Engine, opts: BuildServerOptions): Promise<Fast
       registry: engine.registry,
       ctr: (q) => engine.stores.impressions.ctr(q),
       train: () => engine.train(),
+      eventCounts: (q) => engine.stores.data.eventCounts(q),
+      inspect: new InspectService({ config: engine.config, store: engine.stores.data, recommend: engine.recommend }),
+      audience: (item, q) => itemAudience(engine.stores.impressions, item, q),
+      evaluate: (req) => new EvaluationService({ config: engine.config, store: engine.stores.data }).evaluate(req),
     },
     opts,
   );
