@@ -110,8 +110,9 @@ export class CatalogCache implements ItemCatalog {
   recommendableMask(ids: IdIndex): Uint8Array {
     const cached = this.masks.get(ids);
     if (cached && cached.version === this.version) return cached.mask;
-    const mask = new Uint8Array(ids.size);
-    for (let i = 0; i < ids.size; i++) mask[i] = this.isRecommendable(ids.idAt(i)) ? 1 : 0;
+    // From the per-index attributes (built once per change too), not a second lookup per item.
+    const entries = this.attributesByIndex(ids);
+    const mask = Uint8Array.from(entries, (e) => (e !== undefined && !e.hidden ? 1 : 0));
     this.masks.set(ids, { version: this.version, mask });
     return mask;
   }
@@ -148,11 +149,6 @@ export class CatalogCache implements ItemCatalog {
   /** The item's attributes for rules and features (the same object each time: do not modify). */
   attributes(id: string): ItemAttributes | undefined {
     return this.entries.get(id);
-  }
-
-  /** Visible items' ids, newest first (ties by id). */
-  newest(): string[] {
-    return this.newestItems().map((e) => e.id);
   }
 
   /** Visible items with their attributes, newest first (ties by id): no lookup per item. */

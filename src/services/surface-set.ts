@@ -93,7 +93,10 @@ export class SurfaceSet {
       ranked = this.rank(b, name, candidates, input);
       // Inspection only: every candidate's full feature row, before post-processing changes them.
       if (observe) {
-        if (ranked) this.attachFeatures(b, ranked, candidates);
+        if (ranked) {
+          this.attachFeatures(b, ranked, candidates);
+          ranked.complete = true; // every row's context is filled now: the page's need not be again
+        }
         observe(candidates);
       }
     });
